@@ -1,0 +1,219 @@
+"""Colours, CSS and the small Leaflet runtime shared by the planner's maps.
+
+The runtime (``RUNTIME_JS``) defines ``window.relos`` with builders that turn compact JSON
+payloads made by :mod:`planner.maps` into Leaflet layers: no plugin, jQuery or icon font is
+needed, so a map works offline with Leaflet alone. Every string in a payload is HTML-escaped
+by the Python side before it gets here.
+"""
+
+from __future__ import annotations
+
+SEA = "#cfe2ee"  #: map background (sea)
+LAND = "#f3f0e8"  #: basemap land fill
+FINDING = "#d62728"  #: findings are always red
+TERRITORY = "#8c6d31"
+
+#: Fixed colours for the agreement's parties; other nations get PALETTE colours in order.
+NATION_COLOURS = {"IND": "#ff7f0e", "RUS": "#1f4e9c"}
+PALETTE = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+           "#393b79", "#637939", "#843c39")
+
+#: NSR sea shading by whether the plan's ships may sail it in the plan's months.
+NSR_STATUS = {
+    "all": ("#2ca02c", "permitted for every ship in every plan month"),
+    "some": ("#ffbf00", "permitted only for some ships or months"),
+    "none": ("#d62728", "not permitted for any ship in the plan months"),
+    "n/a": ("#9e9e9e", "no ice-class table entry"),
+}
+
+
+def nation_colours(nations) -> dict[str, str]:
+    """A colour per nation code: IND and RUS fixed, the others from PALETTE in sorted order."""
+    out: dict[str, str] = {}
+    rest = [n for n in sorted({str(n) for n in nations}) if n not in NATION_COLOURS]
+    for n in sorted({str(n) for n in nations}):
+        if n in NATION_COLOURS:
+            out[n] = NATION_COLOURS[n]
+    for i, n in enumerate(rest):
+        out[n] = PALETTE[i % len(PALETTE)]
+    return out
+
+
+CSS = """
+.relos-panel{background:rgba(255,255,255,.93);padding:6px 8px;border-radius:4px;
+ box-shadow:0 1px 4px rgba(0,0,0,.35);font:12px/1.35 sans-serif;max-width:340px;
+ max-height:70vh;overflow:auto}
+.relos-panel h4{margin:0 0 4px;font-size:13px}
+.relos-panel .sw{display:inline-block;width:14px;height:10px;margin-right:5px;
+ vertical-align:middle;border:1px solid #555}
+.relos-panel .ln{display:inline-block;width:22px;height:0;margin-right:5px;
+ vertical-align:middle;border-top:3px solid #333}
+.relos-panel .ln.dash{border-top-style:dashed}
+.relos-panel img{display:block;max-width:320px;margin-top:4px}
+.relos-arrow div{width:0;height:0;border-left:5px solid transparent;
+ border-right:5px solid transparent;border-bottom:11px solid #333}
+.relos-fac svg{display:block}
+.relos-time input{width:320px;vertical-align:middle}
+.relos-time span{display:inline-block;min-width:150px;margin-left:6px}
+.relos-popup td{padding:0 6px 0 0;vertical-align:top}
+"""
+
+#: Symbols per facility kind (inline SVG, no icon font): shape name used by the runtime.
+FACILITY_SHAPES = {"port": "circle", "airbase": "triangle", "sea_area": "ring",
+                   "point": "square"}
+
+RUNTIME_JS = r"""
+(function () {
+  var R = window.relos = window.relos || {};
+  function renderer(map, name, z) {
+    map._relosR = map._relosR || {};
+    if (!map._relosR[name]) {
+      if (!map.getPane(name)) { map.createPane(name); map.getPane(name).style.zIndex = z; }
+      map._relosR[name] = L.canvas({pane: name, padding: 0.5});
+    }
+    return map._relosR[name];
+  }
+  R.setup = function (map, d) {
+    map.getContainer().style.background = d.sea;
+    if (d.bounds) { map.fitBounds(d.bounds, {padding: [20, 20]}); }
+  };
+  R.base = function (map, d) {
+    var r = renderer(map, 'relosBase', 250);
+    return L.geoJSON(d.fc, {renderer: r, interactive: false,
+      style: function () { return {stroke: false, fillColor: d.fill, fillOpacity: 1}; }});
+  };
+  function shape(kind, c, size, stroke) {
+    var s = size, h = s / 2, p;
+    if (kind === 'triangle') {
+      p = '<polygon points="' + h + ',1 ' + (s - 1) + ',' + (s - 1) + ' 1,' + (s - 1) + '"/>';
+    } else if (kind === 'square') {
+      p = '<rect x="2" y="2" width="' + (s - 4) + '" height="' + (s - 4) + '"/>';
+    } else if (kind === 'ring') {
+      p = '<circle cx="' + h + '" cy="' + h + '" r="' + (h - 2) + '" fill-opacity="0.15"/>';
+    } else {
+      p = '<circle cx="' + h + '" cy="' + h + '" r="' + (h - 1.5) + '"/>';
+    }
+    return '<svg width="' + s + '" height="' + s + '" fill="' + c + '" stroke="' + stroke +
+      '" stroke-width="1.5">' + p + '</svg>';
+  }
+  R.shape = shape;
+  R.points = function (map, d) {
+    var g = L.featureGroup();
+    d.pts.forEach(function (p) {
+      var s = p.z || 14;
+      var icon = L.divIcon({className: 'relos-fac', html: shape(p.k, p.c, s, p.o || '#222'),
+        iconSize: [s, s], iconAnchor: [s / 2, s / 2], popupAnchor: [0, -s / 2]});
+      var m = L.marker([p.y, p.x], {icon: icon, keyboard: false});
+      if (p.p) { m.bindPopup(p.p, {maxWidth: 360}); }
+      if (p.t) { m.bindTooltip(p.t); }
+      g.addLayer(m);
+    });
+    return g;
+  };
+  R.legs = R.legs || [];
+  function cumulative(ll) {
+    var c = [0];
+    for (var i = 1; i < ll.length; i++) {
+      var a = ll[i - 1], b = ll[i], k = Math.cos((a[0] + b[0]) * Math.PI / 360);
+      var dx = (b[1] - a[1]) * k, dy = b[0] - a[0];
+      c.push(c[i - 1] + Math.sqrt(dx * dx + dy * dy));
+    }
+    return c;
+  }
+  R.geo = function (map, d) {
+    var r = renderer(map, d.pane || 'relosLines', d.z || 400);
+    var g = L.featureGroup();
+    var gj = L.geoJSON(d.fc, {
+      renderer: r,
+      style: function (f) { return d.styles[f.properties.s]; },
+      onEachFeature: function (f, layer) {
+        var q = f.properties;
+        if (q.p) { layer.bindPopup(q.p, {maxWidth: 380}); }
+        if (q.t) { layer.bindTooltip(q.t, {sticky: true}); }
+        if (q.i !== undefined && f.geometry.type === 'LineString') {
+          var ll = f.geometry.coordinates.map(function (x) { return [x[1], x[0]]; });
+          R.legs[q.i] = {a: q.a, t0: q.t0 * 60000, t1: q.t1 * 60000, ll: ll, c: cumulative(ll)};
+        }
+        if (q.b !== undefined) {
+          var col = d.styles[q.s].color;
+          var icon = L.divIcon({className: 'relos-arrow', iconSize: [10, 11],
+            iconAnchor: [5, 5.5], html: '<div style="transform:rotate(' + q.b +
+              'deg);border-bottom-color:' + col + '"></div>'});
+          g.addLayer(L.marker([q.m[1], q.m[0]], {icon: icon, interactive: false,
+            keyboard: false}));
+        }
+      }
+    });
+    g.addLayer(gj);
+    return g;
+  };
+  R.panel = function (map, d) {
+    var c = L.control({position: d.pos});
+    c.onAdd = function () {
+      var div = L.DomUtil.create('div', 'relos-panel ' + (d.cls || ''));
+      div.innerHTML = d.html;
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    c.addTo(map);
+    return c;
+  };
+  function at(leg, t) {
+    var f = (t - leg.t0) / Math.max(leg.t1 - leg.t0, 1), c = leg.c, L1 = c[c.length - 1] * f;
+    for (var i = 1; i < c.length; i++) {
+      if (c[i] >= L1) {
+        var s = c[i] > c[i - 1] ? (L1 - c[i - 1]) / (c[i] - c[i - 1]) : 0;
+        var a = leg.ll[i - 1], b = leg.ll[i];
+        return [a[0] + s * (b[0] - a[0]), a[1] + s * (b[1] - a[1])];
+      }
+    }
+    return leg.ll[leg.ll.length - 1];
+  }
+  function where(track, t) {
+    if (!track.length) { return null; }
+    if (t < track[0].t0) { return track[0].ll[0]; }
+    for (var i = 0; i < track.length; i++) {
+      var l = track[i];
+      if (t < l.t0) { return track[i - 1].ll[track[i - 1].ll.length - 1]; }
+      if (t < l.t1) { return at(l, t); }
+    }
+    var last = track[track.length - 1];
+    return last.ll[last.ll.length - 1];
+  }
+  R.where = where;
+  R.timeline = function (map, d) {
+    var g = L.featureGroup(), tracks = d.assets.map(function () { return []; });
+    R.legs.forEach(function (l) { if (l && tracks[l.a]) { tracks[l.a].push(l); } });
+    tracks.forEach(function (t) { t.sort(function (x, y) { return x.t0 - y.t0; }); });
+    var marks = d.assets.map(function (a) {
+      return L.circleMarker([0, 0], {radius: 6, color: '#000', weight: 1.5,
+        fillColor: a.c, fillOpacity: 1}).bindTooltip(a.n);
+    });
+    var label;
+    function update(t) {
+      marks.forEach(function (m, i) {
+        var p = where(tracks[i], t);
+        if (p) { m.setLatLng(p); if (!g.hasLayer(m)) { g.addLayer(m); } }
+        else if (g.hasLayer(m)) { g.removeLayer(m); }
+      });
+      if (label) { label.textContent = new Date(t).toISOString().slice(0, 16).replace('T', ' ') + ' UTC'; }
+    }
+    var c = L.control({position: 'bottomleft'});
+    c.onAdd = function () {
+      var div = L.DomUtil.create('div', 'relos-panel relos-time');
+      var inp = L.DomUtil.create('input', '', div);
+      inp.type = 'range'; inp.min = d.t0; inp.max = d.t1; inp.step = d.step; inp.value = d.t0;
+      inp.title = 'time (UTC)';
+      label = L.DomUtil.create('span', '', div);
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.on(inp, 'input', function () { update(+inp.value * 1000); });
+      return div;
+    };
+    c.addTo(map);
+    update(d.t0 * 1000);
+    g.relosUpdate = update;
+    return g;
+  };
+})();
+"""

@@ -1,0 +1,149 @@
+"""Reading plan files safely, and mapping field paths back to YAML lines."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from .plan_errors import PlanError, Problem
+
+#: Largest plan file accepted (bytes). Large plans belong in CSV; see README "Limits".
+MAX_PLAN_BYTES = 50 * 1024 * 1024
+#: Most YAML aliases a plan may use (guards against "billion laughs" alias bombs).
+MAX_ALIASES = 100
+#: Deepest nesting accepted.
+MAX_DEPTH = 50
+
+_ALIAS = re.compile(r"(?:^|[\s\[\]{},:-])\*[^\s\[\]{},]+", re.M)
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key, mark):
+        self.key = key
+        self.problem_mark = mark
+
+
+class _PlanLoader(_Loader):  # type: ignore[misc,valid-type]
+    """Safe loader that refuses duplicate mapping keys."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen:
+                raise _DuplicateKey(key, key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+
+def read_plan_text(path: Path, max_bytes: int = MAX_PLAN_BYTES) -> str:
+    """A plan file's text, or :class:`PlanError` for a missing file, a folder, a file over
+    ``max_bytes``, or binary/undecodable content."""
+    name = str(path)
+
+    def fail(msg: str):
+        raise PlanError([Problem(name, None, "", msg)])
+
+    if not path.exists():
+        fail("no such file")
+    if path.is_dir():
+        fail("is a folder, not a plan file")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            fail(f"is {size / 1e6:.1f} MB; plans are limited to {max_bytes / 1e6:.0f} MB "
+                 "(large plans load faster as CSV)")
+        data = path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot be read: {exc.strerror or exc}")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        fail(f"is a binary file (NUL byte at offset {nul}), not a YAML plan")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        fail(f"is not UTF-8 text (bad byte at offset {exc.start})")
+    raise AssertionError("unreachable")
+
+
+class YamlSource:
+    """A YAML plan's text: loads it safely and locates field paths on request."""
+
+    def __init__(self, text: str, filename: str):
+        self.text = text
+        self.filename = filename
+        self._root = None
+
+    def _fail(self, line: int | None, field: str, msg: str):
+        raise PlanError([Problem(self.filename, line, field, msg)])
+
+    def load(self):
+        """The plan as Python data. Malformed YAML, alias bombs, duplicate keys and deep
+        nesting raise :class:`PlanError`."""
+        aliases = len(_ALIAS.findall(self.text))
+        if aliases > MAX_ALIASES:
+            self._fail(None, "", f"uses {aliases} YAML aliases; at most {MAX_ALIASES} are "
+                                 "allowed (alias bombs are refused)")
+        try:
+            data = yaml.load(self.text, Loader=_PlanLoader)  # noqa: S506 - a safe loader
+        except _DuplicateKey as exc:
+            self._fail(exc.problem_mark.line + 1, str(exc.key),
+                       "duplicate key (YAML keeps only one; remove the other)")
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else None
+            what = exc.problem or exc.context or "malformed YAML"
+            self._fail(line, "", f"malformed YAML: {what}")
+        except yaml.YAMLError as exc:
+            self._fail(None, "", f"malformed YAML: {exc}")
+        except RecursionError:
+            self._fail(None, "", f"nesting is too deep (at most {MAX_DEPTH} levels)")
+        if _depth(data) > MAX_DEPTH:
+            self._fail(None, "", f"nesting is too deep (at most {MAX_DEPTH} levels)")
+        return data
+
+    def locate(self, path: tuple, key: bool = False) -> int | None:
+        """1-based line of the node at ``path`` (the key's line when ``key``); the deepest
+        node found when the path runs out."""
+        if self._root is None:
+            self._root = yaml.compose(self.text, Loader=_Loader)
+        node = self._root
+        line = node.start_mark.line + 1 if node is not None else None
+        for i, part in enumerate(path):
+            last = i == len(path) - 1
+            if isinstance(node, yaml.MappingNode):
+                for k, val in node.value:
+                    if k.value == str(part):
+                        line = (k if (last and key) else val).start_mark.line + 1
+                        node = val
+                        break
+                else:
+                    return line
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if part >= len(node.value):
+                    return line
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                return line
+        return line
+
+
+def _depth(obj, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(obj, dict):
+        return max((_depth(v, level + 1) for v in obj.values()), default=level + 1)
+    if isinstance(obj, list):
+        # itineraries can be long; nesting, not length, is what we measure
+        deepest = level + 1
+        for v in obj:
+            if isinstance(v, dict | list):
+                deepest = max(deepest, _depth(v, level + 1))
+        return deepest
+    return level
