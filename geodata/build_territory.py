@@ -24,11 +24,16 @@ Method
   nearer to one country's coast go to it), computed with a Voronoi diagram of both coasts
   densified every ``MEDIAN_STEP_M`` in a local AEQD projection.
 * Antarctica keeps its land only (Antarctic Treaty art. IV: no recognised territorial sea).
-* Both geometries are simplified with ``SIMPLIFY_DEG`` (topology-preserving) and made valid.
+* Land and territorial sea of all countries are simplified together as one polygon coverage
+  (GEOS coverage clean + Visvalingam-Whyatt coverage simplification, tolerance
+  ``SIMPLIFY_DEG``), so shared borders stay identical: no slivers or overlaps between
+  neighbours, and each country's land stays inside its sovereign area.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 import sys
 import time
 from functools import lru_cache
@@ -49,7 +54,7 @@ TERRITORIAL_SEA_NM = 12.0  # breadth of the territorial sea, UNCLOS (1982) art. 
 BUFFER_M = TERRITORIAL_SEA_NM * KM_PER_NM * 1000.0
 TILE_DEG = 5.0  # buffer tile size: AEQD scale error < 0.3 % within a tile group
 PRESIMPLIFY_DEG = 0.002  # ~200 m, applied to land before buffering (speed only)
-SIMPLIFY_DEG = 0.005  # ~550 m at the equator: shipped tolerance, << 12 nm (22.2 km)
+SIMPLIFY_DEG = 0.02  # VW tolerance: sqrt of removed triangle area (deg); ~DP 0.005-0.01 deg
 MEDIAN_STEP_M = 1000.0  # coast densification for the median-line Voronoi diagram
 QUAD_SEGS = 8  # buffer arc resolution (segments per quarter circle)
 
@@ -238,10 +243,31 @@ def polygonal(geom):
     return shapely.orient_polygons(out) if hasattr(shapely, "orient_polygons") else out
 
 
+def simplify_coverage(land: np.ndarray, sov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Simplify land and territorial sea of all countries as one polygon coverage, so that
+    neighbours' borders (on land and the median lines at sea) stay identical after
+    simplification and no gaps or overlaps open between them.
+
+    Returns the simplified land and sovereign (land + sea) areas.
+    """
+    n = len(land)
+    sea = np.array([polygonal(shapely.difference(s, g)) for s, g in zip(sov, land, strict=True)])
+    cover = np.r_[land, sea]
+    empty = shapely.is_empty(cover)
+    cleaned = cover.copy()
+    cleaned[~empty] = shapely.coverage_clean(cover[~empty], gap_width=0.0)
+    simple = cleaned.copy()
+    simple[~empty] = shapely.coverage_simplify(cleaned[~empty], SIMPLIFY_DEG)
+    land_s = np.array([polygonal(g) for g in simple[:n]])
+    sov_s = np.array([polygonal(shapely.union(a, b)) for a, b in zip(simple[:n], simple[n:],
+                                                                      strict=True)])
+    return land_s, sov_s
+
+
 def build(out: Path = OUT) -> gpd.GeoDataFrame:
     """Build the layer and write it to ``out``."""
     t0 = time.time()
-    ne = gpd.read_file(f"zip://{source_zip()}")
+    ne = gpd.read_file(f"zip://{source_zip()}", encoding="utf-8")
     ne["iso3"] = ne.apply(iso3_of, axis=1)
     dup = ne["iso3"][ne["iso3"].duplicated()]
     if len(dup):
@@ -251,6 +277,11 @@ def build(out: Path = OUT) -> gpd.GeoDataFrame:
     sov_map = dict(zip(home["SOV_A3"], home["iso3"], strict=True))
     ne["sov_iso3"] = [sov_map.get(s, i) for s, i in zip(ne["SOV_A3"], ne["iso3"], strict=True)]
 
+    stage = os.environ.get("TERRITORY_STAGE_CACHE")  # developer shortcut: reuse buffers
+    if stage and Path(stage).exists():
+        with open(stage, "rb") as fh:
+            land, sov = (shapely.from_wkb(a) for a in pickle.load(fh))
+        return finish(ne, land, sov, out, t0)
     land = shapely.make_valid(np.asarray(ne.geometry.values))
     land = np.array([polygonal(shapely.simplify(g, PRESIMPLIFY_DEG, preserve_topology=True))
                      for g in land])
@@ -290,11 +321,17 @@ def build(out: Path = OUT) -> gpd.GeoDataFrame:
             sov[j] = polygonal(shapely.difference(sov[j], part_i))
         n_split += 1
     print(f"median split of {n_split} pairs {time.time() - t0:.1f}s", file=sys.stderr)
+    if stage:
+        with open(stage, "wb") as fh:
+            pickle.dump((shapely.to_wkb(land), shapely.to_wkb(sov)), fh)
+    return finish(ne, land, sov, out, t0)
 
-    land_s = np.array([polygonal(shapely.simplify(g, SIMPLIFY_DEG, preserve_topology=True))
-                       for g in land])
-    sov_s = np.array([polygonal(shapely.simplify(g, SIMPLIFY_DEG, preserve_topology=True))
-                      for g in sov])
+
+def finish(ne: gpd.GeoDataFrame, land: np.ndarray, sov: np.ndarray, out: Path,
+           t0: float) -> gpd.GeoDataFrame:
+    """Simplify, check and write the layer."""
+    land_s, sov_s = simplify_coverage(land, sov)
+    print(f"coverage simplification {time.time() - t0:.1f}s", file=sys.stderr)
     gdf = gpd.GeoDataFrame(
         {"iso3": ne["iso3"].astype(str).values,
          "name": ne["NAME"].astype(str).values,

@@ -7,10 +7,11 @@ from .presence import (call_intervals, purpose_findings, sweep, term_findings,
 from .report import Report
 
 
-def check_plan(plan, transit: bool = False) -> Report:
+def check_plan(plan, transit: bool = False, register=None) -> Report:
     """All checks (CONTRACT §4): schedule, caps, term, purpose, range, NSR ice, overflight,
     territorial sea and clearances. ``transit`` also counts assets while their legs cross a
-    host's sovereign territory."""
+    host's sovereign territory; ``register`` (a DataFrame from
+    :func:`planner.clearances.load_register`) overrides the built-in clearance register."""
     schedule = plan.schedule()
     findings = list(schedule.findings)
 
@@ -24,6 +25,6 @@ def check_plan(plan, transit: bool = False) -> Report:
 
     from .leg_checks import leg_findings
 
-    findings += leg_findings(plan, schedule)
+    findings += leg_findings(plan, schedule, register)
     return Report(plan.name, findings, schedule.legs, result.presence, result.headroom,
                   transit=transit, calls=schedule.calls)

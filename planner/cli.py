@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--agreement", help="YAML agreement definition (default: built-in RELOS)")
     c.add_argument("--timeline", metavar="FILE.png", help="draw presence against the caps")
     c.add_argument("--clearances", metavar="FILE.csv", help="write the clearance register")
+    c.add_argument("--register", metavar="FILE.csv",
+                   help="clearance lead times overriding the built-in register")
 
     m = sub.add_parser("map", help="write the plan's map with its findings")
     m.add_argument("plan")
@@ -106,7 +108,15 @@ def _write_map(plan, report, output: str | None, offline: bool, tiles: str | Non
 
 def cmd_check(args) -> int:
     plan = _load(args)
-    report = plan.check(transit=args.transit)
+    register = None
+    if args.register:
+        from .clearances import RegisterError, with_overrides
+
+        try:
+            register = with_overrides(args.register)
+        except (RegisterError, OSError) as exc:
+            raise BadInput(str(exc)) from None
+    report = plan.check(transit=args.transit, register=register)
     if args.timeline:
         from .timeline import save_timeline
 

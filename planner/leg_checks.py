@@ -10,21 +10,6 @@ import pandas as pd
 from .catalogue import Place, facilities, resolve_place
 from .findings import Finding
 
-#: Straits used for international navigation (UNCLOS Part III transit passage) by passage
-#: name, with the states bordering them (UNCLOS arts. 37-44; IHO S-23 limits).
-STRAIT_STATES = {
-    "malacca": ("MYS", "IDN", "SGP"),
-    "hormuz": ("OMN", "IRN"),
-    "bab-el-mandeb": ("YEM", "DJI", "ERI"),
-    "gibraltar": ("ESP", "MAR", "GBR"),
-    "sunda": ("IDN",),
-    "bering": ("USA", "RUS"),
-}
-STRAIT_NAMES = {"malacca": "Strait of Malacca", "hormuz": "Strait of Hormuz",
-                "bab-el-mandeb": "Bab-el-Mandeb", "gibraltar": "Strait of Gibraltar",
-                "sunda": "Sunda Strait", "bering": "Bering Strait"}
-
-
 def _ts(t) -> dt.datetime:
     return t.to_pydatetime() if isinstance(t, pd.Timestamp) else t
 
@@ -98,10 +83,10 @@ def range_findings(plan, schedule) -> list[Finding]:
     return out
 
 
-def leg_findings(plan, schedule) -> list[Finding]:
-    """Every per-leg check."""
+def leg_findings(plan, schedule, register=None) -> list[Finding]:
+    """Every per-leg check; ``register`` overrides the clearance register."""
     from .crossing_checks import crossing_findings
     from .nsr_checks import nsr_findings
 
-    return (range_findings(plan, schedule) + nsr_findings(plan, schedule)
-            + crossing_findings(plan, schedule))
+    return (range_findings(plan, schedule) + nsr_findings(plan, schedule, register)
+            + crossing_findings(plan, schedule, register))

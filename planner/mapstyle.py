@@ -50,8 +50,6 @@ CSS = """
  vertical-align:middle;border-top:3px solid #333}
 .relos-panel .ln.dash{border-top-style:dashed}
 .relos-panel img{display:block;max-width:320px;margin-top:4px}
-.relos-arrow div{width:0;height:0;border-left:5px solid transparent;
- border-right:5px solid transparent;border-bottom:11px solid #333}
 .relos-fac svg{display:block}
 .relos-time input{width:320px;vertical-align:middle}
 .relos-time span{display:inline-block;min-width:150px;margin-left:6px}
@@ -69,10 +67,11 @@ RUNTIME_JS = r"""
     map._relosR = map._relosR || {};
     if (!map._relosR[name]) {
       if (!map.getPane(name)) { map.createPane(name); map.getPane(name).style.zIndex = z; }
-      map._relosR[name] = L.canvas({pane: name, padding: 0.5});
+      map._relosR[name] = L.canvas({pane: name, padding: 0.1});
     }
     return map._relosR[name];
   }
+  R.data = function (id) { return JSON.parse(document.getElementById(id).textContent); };
   R.setup = function (map, d) {
     map.getContainer().style.background = d.sea;
     if (d.bounds) { map.fitBounds(d.bounds, {padding: [20, 20]}); }
@@ -120,31 +119,51 @@ RUNTIME_JS = r"""
     }
     return c;
   }
+  function arrows(map, r, heads, styles) {
+    // one filled multi-polygon per style: small triangles at mid-leg pointing along the
+    // bearing, recomputed in screen pixels on every zoom (cheap: no DOM marker per leg)
+    var keys = Object.keys(heads), polys = {};
+    function tri(h) {
+      var p = map.latLngToLayerPoint([h.m[1], h.m[0]]), b = h.b * Math.PI / 180;
+      var fx = Math.sin(b), fy = -Math.cos(b), sx = -fy, sy = fx;
+      return [map.layerPointToLatLng([p.x + 7 * fx, p.y + 7 * fy]),
+              map.layerPointToLatLng([p.x - 5 * fx + 5 * sx, p.y - 5 * fy + 5 * sy]),
+              map.layerPointToLatLng([p.x - 5 * fx - 5 * sx, p.y - 5 * fy - 5 * sy])];
+    }
+    function rings(k) { return heads[k].map(function (h) { return [tri(h)]; }); }
+    keys.forEach(function (k) {
+      polys[k] = L.polygon(rings(k), {renderer: r, stroke: false, fill: true,
+        fillColor: styles[k].color, fillOpacity: 0.95, interactive: false});
+    });
+    map.on('zoomend', function () {
+      keys.forEach(function (k) { polys[k].setLatLngs(rings(k)); });
+    });
+    return keys.map(function (k) { return polys[k]; });
+  }
   R.geo = function (map, d) {
     var r = renderer(map, d.pane || 'relosLines', d.z || 400);
-    var g = L.featureGroup();
+    var g = L.featureGroup(), heads = {};
     var gj = L.geoJSON(d.fc, {
       renderer: r,
       style: function (f) { return d.styles[f.properties.s]; },
-      onEachFeature: function (f, layer) {
+      onEachFeature: function (f) {
         var q = f.properties;
-        if (q.p) { layer.bindPopup(q.p, {maxWidth: 380}); }
-        if (q.t) { layer.bindTooltip(q.t, {sticky: true}); }
         if (q.i !== undefined && f.geometry.type === 'LineString') {
           var ll = f.geometry.coordinates.map(function (x) { return [x[1], x[0]]; });
           R.legs[q.i] = {a: q.a, t0: q.t0 * 60000, t1: q.t1 * 60000, ll: ll, c: cumulative(ll)};
         }
-        if (q.b !== undefined) {
-          var col = d.styles[q.s].color;
-          var icon = L.divIcon({className: 'relos-arrow', iconSize: [10, 11],
-            iconAnchor: [5, 5.5], html: '<div style="transform:rotate(' + q.b +
-              'deg);border-bottom-color:' + col + '"></div>'});
-          g.addLayer(L.marker([q.m[1], q.m[0]], {icon: icon, interactive: false,
-            keyboard: false}));
-        }
+        if (q.b !== undefined) { (heads[q.s] = heads[q.s] || []).push(q); }
       }
     });
+    gj.bindPopup(function (l) { return l.feature.properties.p || ''; }, {maxWidth: 380});
+    gj.bindTooltip(function (l) { return l.feature.properties.t || ''; }, {sticky: true});
     g.addLayer(gj);
+    arrows(map, r, heads, d.styles).forEach(function (a) { g.addLayer(a); });
+    return g;
+  };
+  R.findings = function (map, d) {
+    var g = R.geo(map, {fc: d.lines, styles: d.styles, pane: 'relosFindings', z: 450});
+    R.points(map, {pts: d.pts}).eachLayer(function (l) { g.addLayer(l); });
     return g;
   };
   R.panel = function (map, d) {
@@ -197,7 +216,9 @@ RUNTIME_JS = r"""
         if (p) { m.setLatLng(p); if (!g.hasLayer(m)) { g.addLayer(m); } }
         else if (g.hasLayer(m)) { g.removeLayer(m); }
       });
-      if (label) { label.textContent = new Date(t).toISOString().slice(0, 16).replace('T', ' ') + ' UTC'; }
+      if (label) {
+        label.textContent = new Date(t).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+      }
     }
     var c = L.control({position: 'bottomleft'});
     c.onAdd = function () {

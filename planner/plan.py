@@ -175,11 +175,16 @@ class Plan:
         times += [d.end for d in self.detachments]
         return max(times) if times else None
 
-    def check(self, transit: bool = False):
-        """Run every check; returns a :class:`planner.report.Report`."""
-        from .checks import check_plan
+    def check(self, transit: bool = False, register=None):
+        """Run every check; returns a :class:`planner.report.Report`. ``transit`` also counts
+        assets crossing a host's territory; ``register`` overrides the clearance register
+        (a DataFrame from :func:`planner.clearances.load_register`)."""
+        key = ("check", transit, id(register))
+        if key not in self._cache:
+            from .checks import check_plan
 
-        return check_plan(self, transit=transit)
+            self._cache[key] = check_plan(self, transit=transit, register=register)
+        return self._cache[key]
 
     def map(self, *, offline: bool = False, tiles: str | None = None, transit: bool = False):
         """The plan's folium map with its findings (shows inline in Jupyter)."""

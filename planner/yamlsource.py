@@ -11,8 +11,11 @@ from .plan_errors import PlanError, Problem
 
 #: Largest plan file accepted (bytes). Large plans belong in CSV; see README "Limits".
 MAX_PLAN_BYTES = 50 * 1024 * 1024
-#: Most YAML aliases a plan may use (guards against "billion laughs" alias bombs).
-MAX_ALIASES = 100
+#: Most YAML aliases a plan may use (a first, cheap guard against alias bombs).
+MAX_ALIASES = 10_000
+#: Most values a plan may hold once aliases are expanded ("billion laughs" guard); a
+#: 100,000-call plan has about a million.
+MAX_EXPANDED_VALUES = 5_000_000
 #: Deepest nesting accepted.
 MAX_DEPTH = 50
 
@@ -105,6 +108,10 @@ class YamlSource:
             self._fail(None, "", f"nesting is too deep (at most {MAX_DEPTH} levels)")
         if _depth(data) > MAX_DEPTH:
             self._fail(None, "", f"nesting is too deep (at most {MAX_DEPTH} levels)")
+        size = _expanded_size(data, {})
+        if size > MAX_EXPANDED_VALUES:
+            self._fail(None, "", f"expands to over {MAX_EXPANDED_VALUES:,} values through YAML "
+                                 "aliases (an alias bomb?); refused")
         return data
 
     def locate(self, path: tuple, key: bool = False) -> int | None:
@@ -147,3 +154,22 @@ def _depth(obj, level: int = 0) -> int:
                 deepest = max(deepest, _depth(v, level + 1))
         return deepest
     return level
+
+
+def _expanded_size(obj, memo: dict[int, int]) -> int:
+    """How many values ``obj`` holds with shared (aliased) parts counted every time they
+    appear; memoised on identity, so it costs one visit per distinct container."""
+    if not isinstance(obj, dict | list):
+        return 1
+    key = id(obj)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # guards against recursive structures
+    children = obj.values() if isinstance(obj, dict) else obj
+    total = 1
+    for child in children:
+        total += _expanded_size(child, memo) if isinstance(child, dict | list) else 1
+        if total > MAX_EXPANDED_VALUES:
+            break
+    memo[key] = total
+    return total

@@ -1,0 +1,166 @@
+"""Sea routing: published distances, passages, avoidance, land and the antimeridian."""
+
+from __future__ import annotations
+
+import time
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import Point, box
+
+from planner.geo import KM_PER_NM
+from planner.paths import geodata_path
+from planner.sea import NoSeaRoute, sea_route
+
+YOKOHAMA = "35.44,139.64"  # UN/LOCODE JPYOK position as shipped in PyPI searoute 1.6
+
+# (origin, destination, avoid, published nm, source)
+PUBLISHED = [
+    ("murmansk", YOKOHAMA, (), 5770,
+     "Valdai Club infographic: Murmansk-Yokohama 5,770 nm via the NSR"),
+    ("murmansk", YOKOHAMA, ("nsr",), 12840,
+     "Valdai Club infographic: Murmansk-Yokohama 12,840 nm via Suez"),
+]
+# Press figures that are not shortest-route distances: both this router and searoute 1.6 give
+# Chennai-Vladivostok ~4,640 nm and Mumbai-St Petersburg ~7,630 nm. Kept to show the gap.
+PRESS_NOT_SHORTEST = [
+    ("chennai", "vladivostok", 5647,
+     "PIB / Ministry of Ports, Shipping and Waterways 2024: Eastern Maritime Corridor 5,647 nm"),
+    ("mumbai", "59.93,30.2", 8675,
+     "same statements: Mumbai (Nhava Sheva)-St Petersburg 8,675 nm via Suez"),
+]
+
+
+@pytest.mark.parametrize("o, d, avoid, nm, source", PUBLISHED)
+def test_published_distances_within_3_percent(o, d, avoid, nm, source):
+    r = sea_route(o, d, avoid=avoid)
+    assert r.distance_nm == pytest.approx(nm, rel=0.03), source
+
+
+@pytest.mark.parametrize("o, d, nm, source", PRESS_NOT_SHORTEST)
+def test_press_figures_are_upper_bounds(o, d, nm, source):
+    assert sea_route(o, d).distance_nm < nm, source
+
+
+def test_nsr_route_exists_and_is_much_shorter_than_suez():
+    nsr = sea_route("murmansk", "vladivostok")
+    suez = sea_route("murmansk", "vladivostok", avoid=["nsr"])
+    assert "nsr" in nsr.passages and "bering" in nsr.passages
+    assert "suez" in suez.passages
+    assert nsr.distance_km < 0.6 * suez.distance_km
+
+
+def test_avoid_suez_goes_round_the_cape():
+    r = sea_route("mumbai", "murmansk", avoid=["suez"], ice_class="none", date="2026-02-01")
+    assert "cape-of-good-hope" in r.passages
+    assert "suez" not in r.passages and "nsr" not in r.passages
+
+
+def test_default_mumbai_murmansk_via_suez():
+    r = sea_route("mumbai", "murmansk")
+    assert r.passages[:3] == ("bab-el-mandeb", "suez", "gibraltar")
+
+
+def test_passages_in_route_order():
+    r = sea_route("vladivostok", "mumbai")
+    assert r.passages.index("malacca") >= 0
+    r2 = sea_route("murmansk", "vladivostok")
+    assert r2.passages.index("nsr") < r2.passages.index("bering")
+
+
+def test_hormuz_and_bab_el_mandeb_labelled():
+    assert "hormuz" in sea_route("salalah", "26.2,50.6").passages  # Bahrain (Mina Salman)
+    assert "bab-el-mandeb" in sea_route("djibouti", "port-said").passages
+
+
+def test_unknown_passage_refused():
+    with pytest.raises(ValueError, match="unknown passage"):
+        sea_route("mumbai", "kochi", avoid=["panama-canal"])
+
+
+def test_no_route_when_everything_closed():
+    with pytest.raises(NoSeaRoute):
+        sea_route("murmansk", "vladivostok",
+                  avoid=["nsr", "suez", "cape-of-good-hope", "panama", "magellan"])
+
+
+def test_mumbai_visakhapatnam_round_sri_lanka():
+    r = sea_route("mumbai", "visakhapatnam")
+    assert r.lats.min() < 6.0  # Dondra Head, the south tip of Sri Lanka, is at 5.92 N
+    # geodesic lower bound via Cape Comorin and Dondra Head is ~1,600 nm
+    assert 1550 < r.distance_nm < 1900
+
+
+def test_antimeridian_split_no_world_jump():
+    for o, d in [("petropavlovsk-kamchatsky", "provideniya"), ("anadyr", "pevek")]:
+        r = sea_route(o, d)
+        assert r.geometry.geom_type == "MultiLineString"
+        for part in r.geometry.geoms:
+            xs = np.array(part.coords)[:, 0]
+            assert np.all(np.abs(np.diff(xs)) < 30)
+        assert np.all(np.abs(np.diff(r.lons)) < 30)
+
+
+def _land():
+    path = geodata_path("territory.parquet")
+    if path.exists():
+        gdf = gpd.read_parquet(path)
+        if "land" in gdf.columns:
+            return shapely.union_all(gpd.GeoSeries(gdf["land"]).dropna().values)
+    pytest.skip("no land layer (geodata/territory.parquet) to test against")
+
+
+PORT_PAIRS = [
+    ("mumbai", "visakhapatnam"), ("murmansk", "vladivostok"), ("chennai", "vladivostok"),
+    ("kochi", "chennai"), ("mumbai", "murmansk"), ("colombo", "singapore"),
+    ("severomorsk", "dikson"), ("djibouti", "port-said"), ("cape-town", "mumbai"),
+]
+# canals and the port approaches are land at 10m scale
+CANALS = [box(32.0, 29.6, 32.8, 31.5)]
+TOLERANCE_DEG = 0.02  # ~2 km
+
+
+def test_routes_do_not_cross_land():
+    land = shapely.prepared.prep(_land().buffer(-TOLERANCE_DEG))
+    for o, d in PORT_PAIRS:
+        r = sea_route(o, d)
+        line = r.line
+        for end in (Point(r.lons[0], r.lats[0]), Point(r.lons[-1], r.lats[-1])):
+            line = line.difference(end.buffer(0.3))  # port approach (~30 km)
+        for c in CANALS:
+            line = line.difference(c)
+        for dx in (0.0, -360.0, 360.0):
+            moved = shapely.affinity.translate(line, dx)
+            assert not land.intersects(moved), f"{o}->{d} crosses land"
+
+
+def test_plan_of_10k_legs_under_5_s():
+    from planner.catalogue import facilities
+    from planner.sea import clear_caches
+
+    ports = list(facilities(kind="port").index)
+    extra = [f"{lat:.2f},{lon:.2f}" for lat, lon in
+             [(1.2, 103.8), (25.2, 55.3), (22.3, 114.2), (35.4, 139.6), (31.2, 121.5),
+              (51.9, 4.1), (59.9, 30.2), (43.1, 131.9), (-33.9, 18.4), (13.1, 80.3),
+              (6.9, 79.8), (12.8, 45.0), (29.9, 32.5), (41.0, 29.0), (44.6, 33.5),
+              (36.1, -5.4), (40.6, 14.3), (37.9, 23.6), (-6.1, 106.8), (10.8, 106.7),
+              (14.6, 121.0), (35.1, 129.0), (-37.8, 144.9), (24.8, 67.0), (23.0, 70.2),
+              (21.3, 72.9), (16.9, 82.2), (20.3, 86.7), (11.9, 79.8), (8.8, 78.1),
+              (15.4, 73.8), (12.9, 74.8), (60.0, 30.0), (64.6, 40.5), (69.4, 33.0)]]
+    places = (ports + extra)[:60]
+    rng = np.random.default_rng(7)
+    legs = rng.integers(0, len(places), size=(10_000, 2))
+    clear_caches()
+    t0 = time.perf_counter()
+    for i, j in legs:
+        if i != j:
+            sea_route(places[i], places[j])
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 5.0, f"{elapsed:.1f} s"
+
+
+def test_distance_units():
+    r = sea_route("mumbai", "kochi")
+    assert r.distance_km == pytest.approx(r.distance_nm * KM_PER_NM)

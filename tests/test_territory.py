@@ -1,0 +1,175 @@
+"""The sovereign territory layer, country_at and crossings, checked against independent figures
+(published areas, distances computed with pyproj's Geod.fwd from known coasts)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from pyproj import Geod
+
+from planner.route import Route
+from planner.territory import country_at, crossings, crossings_table, load_territory
+
+GEOD = Geod(ellps="WGS84")
+NM_M = 1852.0  # international nautical mile in metres (BIPM)
+
+
+def _route(lats, lons) -> Route:
+    lons = np.asarray(lons, float)
+    lats = np.asarray(lats, float)
+    _, _, d = GEOD.inv(lons[:-1], lats[:-1], lons[1:], lats[1:])
+    return Route("a", "b", "air", float(np.sum(d)) / 1000.0, lons, lats)
+
+
+def test_layer_columns_crs_and_load_time():
+    import pyarrow.parquet  # noqa: F401  (import cost is not load cost)
+
+    from planner import territory
+
+    territory._CACHE.pop("gdf", None)
+    t0 = time.perf_counter()
+    gdf = load_territory()
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 1.0  # a loose sanity check; bench/bench_air.py does the real timing
+    assert gdf.crs.to_epsg() == 4326
+    for col in ("iso3", "name", "land", "geometry"):
+        assert col in gdf.columns
+    assert gdf["iso3"].is_unique
+    # the known ISO_A3 = -99 fixes of Natural Earth
+    assert {"FRA", "NOR", "XKX", "IND", "RUS", "PAK"} <= set(gdf["iso3"])
+    assert load_territory() is gdf  # cached
+
+
+def test_all_geometries_valid_and_not_wrapped():
+    gdf = load_territory()
+    assert shapely.is_valid(gdf.geometry.values).all()
+    assert shapely.is_valid(gdf["land"].values).all()
+    b = gdf.geometry.bounds
+    assert (b["minx"] >= -180).all() and (b["maxx"] <= 180).all()
+    # no polygon part spans the world (a part wrapped across the antimeridian would);
+    # Antarctica, which surrounds the pole, legitimately spans -180..180
+    parts = shapely.get_parts(gdf.geometry.values[gdf["iso3"].values != "ATA"])
+    widths = shapely.bounds(parts)[:, 2] - shapely.bounds(parts)[:, 0]
+    assert widths.max() < 180.0
+
+
+def test_russia_land_area_matches_published_figure():
+    # Russia's total area is 17,098,246 km2 (Rosstat; CIA World Factbook 17,098,242 km2),
+    # which includes inland water; the land polygon must be within 3 % of that.
+    rus = load_territory().set_index("iso3").loc["RUS"]
+    area_m2, _ = GEOD.geometry_area_perimeter(rus["land"])
+    assert abs(abs(area_m2) / 1e6 / 17_098_246 - 1) < 0.03
+    minx, miny, maxx, maxy = rus["land"].bounds
+    assert 41 < miny < 42 and 81 < maxy < 82.5  # Dagestan to Franz Josef Land
+
+
+def test_land_inside_sovereign_area():
+    gdf = load_territory()
+    outside = shapely.area(shapely.difference(gdf["land"].values, gdf.geometry.values))
+    assert outside.max() < 1e-6  # deg2, i.e. nothing beyond numeric noise
+
+
+def test_country_at_points():
+    assert country_at(28.61, 77.21) == "IND"  # New Delhi
+    assert country_at(55.75, 37.62) == "RUS"  # Moscow
+    assert country_at(0.0, 70.0) is None  # central Indian Ocean, 380 km from the Maldives
+    assert country_at(45.0, -40.0) is None  # mid-Atlantic
+
+
+def test_country_at_5nm_off_kola_coast_is_russia():
+    # Cape Teriberka, Barents Sea coast of the Kola peninsula; 5 nm due north is sea
+    lon, lat, _ = GEOD.fwd(35.14, 69.20, 0.0, 5 * NM_M)
+    assert country_at(lat, lon) == "RUS"
+
+
+@pytest.mark.parametrize("offset_nm, expected", [(10, "IND"), (15, None), (5, "IND")])
+def test_12nm_buffer_width_off_a_straight_coast(offset_nm, expected):
+    # Chennai's Marina beach (13.05 N, 80.283 E) on the straight Coromandel coast, which runs
+    # N-S here with no islands for 300 km offshore: 12 nm (22.2 km) out is the limit.
+    lon, lat, _ = GEOD.fwd(80.283, 13.05, 90.0, offset_nm * NM_M)
+    assert country_at(lat, lon) == expected
+
+
+def test_crossings_delhi_to_moscow_order_and_times():
+    # The Delhi -> Moscow geodesic heads NW (initial azimuth ~ 318 deg): over Indian Punjab
+    # into Pakistan, across Khyber Pakhtunkhwa into north-east Afghanistan (Badakhshan),
+    # over Tajikistan and the Tajik/Uzbek border folds near the Fergana valley, across
+    # Uzbekistan, western Kazakhstan (the Aral Sea region) and into Russia near Orenburg.
+    lons, lats = _geodesic(28.70579, 77.342137, 55.8783, 38.0617)
+    r = _route(lats, lons)
+    depart = pd.Timestamp("2026-03-01T06:00Z")
+    c = crossings(r, depart=depart, speed_kmh=800.0)
+    assert list(dict.fromkeys(c["iso3"])) == ["IND", "PAK", "AFG", "TJK", "UZB", "KAZ", "RUS"]
+    assert c["entry_km"].iloc[0] == 0.0
+    assert c["exit_km"].iloc[-1] == pytest.approx(r.distance_km, rel=1e-9)
+    # all over land: the stays cover the whole route (border slivers < 0.1 %)
+    assert c["distance_km"].sum() == pytest.approx(r.distance_km, rel=1e-3)
+    assert c["in_land"].all()
+    assert (np.diff(c["entry_km"]) > 0).all() and (c["exit_km"] >= c["entry_km"]).all()
+    assert (c["entry"].diff().dropna() > pd.Timedelta(0)).all()
+    hours = (c["exit"] - c["entry"]).dt.total_seconds() / 3600
+    np.testing.assert_allclose(hours, c["distance_km"] / 800.0, rtol=1e-6)
+    assert c["entry"].iloc[0] == depart
+    total_h = r.distance_km / 800.0
+    assert (c["exit"].iloc[-1] - depart).total_seconds() / 3600 == pytest.approx(total_h)
+    # drawing points start/end at the entry/exit and lie inside the route's span
+    first = c.iloc[1]
+    assert len(first["lons"]) == len(first["lats"]) >= 2
+
+
+def test_crossings_without_times_are_nat():
+    c = crossings(_route([28.6, 28.7], [77.2, 77.3]))
+    assert list(c["iso3"]) == ["IND"]
+    assert c["entry"].isna().all() and c["exit"].isna().all()
+
+
+def test_crossings_open_sea_is_empty():
+    c = crossings(_route([0.0, 0.0], [65.0, 70.0]))
+    assert c.empty
+    assert list(c.columns) == ["iso3", "entry_km", "exit_km", "distance_km", "entry", "exit",
+                               "in_land", "lons", "lats"]
+
+
+def test_crossings_territorial_sea_only_is_not_in_land():
+    # parallel to the Coromandel coast, 6 nm offshore: inside India's territorial sea only
+    lon0, lat0, _ = GEOD.fwd(80.283, 13.05, 90.0, 6 * NM_M)
+    lon1, lat1, _ = GEOD.fwd(lon0, lat0, 0.0, 20_000.0)
+    c = crossings(_route([lat0, lat1], [lon0, lon1]))
+    assert list(c["iso3"]) == ["IND"]
+    assert not c["in_land"].iloc[0]
+
+
+def test_crossings_with_unwrapped_longitudes_across_180():
+    # Anadyr (177.7 E) to Provideniya (173.2 W) with longitudes unwrapped past 180
+    lons, lats = _geodesic(64.7349, 177.741, 64.4167, -173.2333)
+    assert lons.max() > 180.0
+    r = _route(lats, lons)
+    c = crossings(r)
+    assert set(c["iso3"]) == {"RUS"}
+    assert c["entry_km"].iloc[0] == 0.0
+    assert c["exit_km"].iloc[-1] == pytest.approx(r.distance_km)
+    # the same route written in [-180, 180] longitudes gives the same table
+    r2 = _route(lats, np.where(lons > 180, lons - 360, lons))
+    t1 = crossings_table([r])
+    t2 = crossings_table([r2])
+    np.testing.assert_allclose(t1["entry_km"], t2["entry_km"], atol=1e-6)
+
+
+def test_crossings_table_many_routes_matches_single():
+    routes = [_route(*_geodesic(28.70579, 77.342137, 55.8783, 38.0617)[::-1]),
+              _route([0.0, 0.0], [65.0, 70.0]),
+              _route([28.6, 28.7], [77.2, 77.3])]
+    t = crossings_table(routes)
+    assert sorted(set(t["leg"])) == [0, 2]
+    one = crossings(routes[0])
+    np.testing.assert_allclose(t[t["leg"] == 0]["exit_km"], one["exit_km"])
+
+
+def _geodesic(lat1, lon1, lat2, lon2, step_km=50.0):
+    from planner.geo import geodesic_points
+
+    return geodesic_points(lat1, lon1, lat2, lon2, step_km=step_km)
