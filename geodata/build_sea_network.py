@@ -19,8 +19,22 @@ planner itself never imports searoute):
 3. A few Arctic links are added (``EXTRA_PATHS``): alternatives to the Kara Gate (round Cape
    Zhelaniya), the Vilkitsky Strait (north of Severnaya Zemlya) and the Dmitry Laptev Strait
    (the Sannikov Strait); each is checked against land like every other edge.
-4. Only the largest connected component is kept.
-5. Every edge gets a bit mask of passages: searoute's own labels mapped to our names, gate
+4. Port approaches and densification (``augment``): MARNET is sparse near many of our ports
+   (Port Blair, Tiksi, Petropavlovsk...). Extra water nodes are laid on a fixed lattice
+   (rows ``step`` km apart, each row's longitude step ~``step`` km) and every new node is
+   linked to every node within ``LINK_STEPS`` lattice steps whose straight edge misses the
+   eroded land (the same test as for MARNET edges, plus ``NO_GO`` shoals), so paths over the
+   lattice stay within ~2 % of the geodesic. Lattices: ``REGIONS`` (open-water boxes kept
+   whole: the Arabian Sea, Bay of Bengal and Andaman Sea; the Laptev Sea), and round every
+   catalogue port and every coastal facility (``geodata/facilities.csv``) a fine lattice
+   (``FINE_STEP_KM`` out to ``FINE_RADIUS_KM``) and a medium one (``MEDIUM_STEP_KM`` out to
+   ``MEDIUM_RADIUS_KM``). Each facility gets a node at its own position, linked to the
+   visible lattice nodes (or, if it lies inland - a river port such as Kolkata or Dudinka -
+   by one "harbour" edge to the nearest water node). Facility lattices are pruned to the
+   nodes on shortest paths from the facility to the nodes round it, so they add harbour
+   approaches, not a mesh of coastal shortcuts.
+5. Only the largest connected component is kept.
+6. Every edge gets a bit mask of passages: searoute's own labels mapped to our names, gate
    lines drawn across the straits (an edge crossing the gate is in the passage), and the
    NSR water area (edge midpoint inside geodata/nsr_seas.geojson). searoute labels the
    Bering-Chukchi edges as the Northwest Passage; that label is dropped there (kept only in
@@ -41,7 +55,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from pyproj import Geod
-from shapely.geometry import LineString, Point, shape
+from scipy.spatial import cKDTree
+from shapely.geometry import LineString, shape
 
 HERE = Path(__file__).resolve().parent
 GEOD = Geod(ellps="WGS84")
@@ -101,6 +116,21 @@ EXTRA_PATHS = [
     [(35.56, 69.55), (50.0, 73.5)],
     [(114.17, 77.43), (125.0, 76.2), (137.0, 74.5)],
 ]
+
+# Densification (step 4 of the module docstring)
+EARTH_KM = 6371.0088  # mean Earth radius (IUGG), for lattice spacing and neighbour search
+LINK_STEPS = 2.6  # a lattice node is linked to every node within this many lattice steps
+REGIONS = [  # (lon0, lat0, lon1, lat1, step_km): open-water lattices kept whole
+    (60.0, -2.0, 99.5, 24.0, 40.0),  # Arabian Sea, Bay of Bengal, Andaman Sea (W of Malacca)
+    (105.0, 70.0, 142.0, 78.5, 30.0),  # Laptev Sea, to the New Siberian Islands
+]
+FINE_STEP_KM, FINE_RADIUS_KM = 4.0, 50.0  # harbour approaches round each facility
+MEDIUM_STEP_KM, MEDIUM_RADIUS_KM = 20.0, 300.0
+COAST_KM = 30.0  # a facility (not a port) this close to a water node counts as coastal
+PRUNE_LIMIT_KM = 1.6 * MEDIUM_RADIUS_KM  # path search radius when pruning facility lattices
+# Shoals no lattice edge may cross (MARNET edges are not affected): Adam's Bridge and the
+# Palk Strait between India and Sri Lanka (depths of 1-10 m; shipping goes round Sri Lanka).
+NO_GO = [shapely.box(78.9, 8.9, 80.3, 10.4)]
 
 
 def load_land():
@@ -189,6 +219,179 @@ def gate_line(land, lon: float, lat: float, bearing: float) -> LineString:
     return LineString([ends[1], (lon, lat), ends[0]])
 
 
+def lattice(lon0: float, lat0: float, lon1: float, lat1: float, step_km: float) -> np.ndarray:
+    """Points (lon, lat) of the global lattice of spacing ``step_km`` inside a box (lon0 may
+    be > lon1 across the antimeridian; longitudes normalised). The lattice is fixed, so boxes
+    of the same step share their points."""
+    dlat = np.degrees(step_km / EARTH_KM)
+    rows = np.arange(np.ceil(max(lat0, -89.0) / dlat), np.floor(min(lat1, 89.0) / dlat) + 1)
+    span = (lon1 - lon0) % 360.0 or 360.0
+    out = []
+    for i in rows:
+        lat = i * dlat
+        n = max(int(round(360.0 / (dlat / max(np.cos(np.radians(lat)), 1e-6)))), 1)
+        dlon = 360.0 / n
+        j = np.arange(np.ceil((lon0 + 180.0) / dlon), np.floor((lon0 + span + 180.0) / dlon) + 1)
+        lons = (j * dlon) % 360.0 - 180.0
+        out.append(np.column_stack([lons, np.full(lons.size, lat)]))
+    return np.round(np.vstack(out), 6) if out else np.empty((0, 2))
+
+
+def around(lon: float, lat: float, radius_km: float, step_km: float) -> np.ndarray:
+    """Lattice points within ``radius_km`` (geodesic) of a point."""
+    dlat = np.degrees(radius_km / EARTH_KM)
+    dlon = min(dlat / max(np.cos(np.radians(min(abs(lat) + dlat, 89.0))), 1e-6), 179.0)
+    pts = lattice(lon - dlon, lat - dlat, lon + dlon, lat + dlat, step_km)
+    _, _, d = GEOD.inv(np.full(len(pts), lon), np.full(len(pts), lat), pts[:, 0], pts[:, 1])
+    return pts[np.asarray(d) <= radius_km * 1000.0]
+
+
+def unit(xy: np.ndarray) -> np.ndarray:
+    lo, la = np.radians(xy[:, 0]), np.radians(xy[:, 1])
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+def lines_cross(a: np.ndarray, b: np.ndarray, geom) -> np.ndarray:
+    """Whether each straight lon/lat segment a->b (b unwrapped next to a) meets ``geom``."""
+    x0, y0, x1, y1 = a[:, 0], a[:, 1], b[:, 0].copy(), b[:, 1]
+    x1 = np.where(x1 - x0 > 180, x1 - 360, np.where(x1 - x0 < -180, x1 + 360, x1))
+    coords = np.empty((2 * len(x0), 2))
+    coords[0::2, 0], coords[0::2, 1], coords[1::2, 0], coords[1::2, 1] = x0, y0, x1, y1
+    lines = shapely.linestrings(coords, indices=np.repeat(np.arange(len(x0)), 2))
+    hit = shapely.intersects(lines, geom)
+    for dx, side in ((360.0, np.minimum(x0, x1) < -180), (-360.0, np.maximum(x0, x1) > 180)):
+        if side.any():
+            moved = shapely.transform(lines[side], lambda c, dx=dx: c + [dx, 0.0])
+            hit[side] |= shapely.intersects(moved, geom)
+    return hit
+
+
+def facility_places() -> list[tuple[str, str, float, float]]:
+    """(id, kind, lon, lat) of every catalogue facility."""
+    import csv
+
+    with open(HERE / "facilities.csv", newline="", encoding="utf-8") as fh:
+        return [(r["id"], r["kind"], float(r["lon"]), float(r["lat"])) for r in csv.DictReader(fh)]
+
+
+def augment(base: dict, land, land_eroded) -> dict:
+    """Lattice nodes and facility approach edges (step 4 of the module docstring) as new
+    ``{(a, b): set()}`` edges, keyed like ``base``."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    blocked = shapely.union_all([land_eroded, *NO_GO])
+    shapely.prepare(blocked)
+    base_nodes = sorted({p for e in base for p in e})
+    new: dict[tuple, float] = {}  # lattice node -> step km (smallest lattice wins)
+    regional: set[tuple] = set()
+
+    def add(pts: np.ndarray, step: float, is_regional: bool) -> None:
+        wet = ~shapely.contains_xy(land, pts[:, 0], pts[:, 1])
+        for p in map(tuple, pts[wet]):
+            p = key(p)
+            new[p] = min(new.get(p, np.inf), step)
+            if is_regional:
+                regional.add(p)
+
+    for lon0, lat0, lon1, lat1, step in REGIONS:
+        add(lattice(lon0, lat0, lon1, lat1, step), step, True)
+    places = facility_places()
+    for _, _, lon, lat in places:
+        add(around(lon, lat, MEDIUM_RADIUS_KM, MEDIUM_STEP_KM), MEDIUM_STEP_KM, False)
+        add(around(lon, lat, FINE_RADIUS_KM, FINE_STEP_KM), FINE_STEP_KM, False)
+    base_set = set(base_nodes)
+    for p in list(new):
+        if p in base_set:
+            del new[p]
+    nodes = base_nodes + sorted(new)
+    xy = np.array(nodes, float)
+    nb = len(base_nodes)
+    step = np.r_[np.full(nb, np.inf), [new[p] for p in nodes[nb:]]]
+    tree = cKDTree(unit(xy))
+    pairs = set()
+    for s in np.unique(step[nb:]):
+        who = np.flatnonzero(step == s)
+        chord = 2 * np.sin(LINK_STEPS * s / EARTH_KM / 2)
+        for i, nbrs in zip(who, tree.query_ball_point(unit(xy[who]), chord), strict=True):
+            pairs.update((min(i, j), max(i, j)) for j in nbrs if j != i)
+    pairs = np.array(sorted(pairs), np.int64).reshape(-1, 2)
+    pairs = pairs[pairs[:, 1] >= nb]  # at least one new node
+    ok = ~lines_cross(xy[pairs[:, 0]], xy[pairs[:, 1]], blocked)
+    pairs = pairs[ok]
+    print(f"lattice: {len(nodes) - nb} nodes, {len(pairs)} water edges")
+
+    # facility nodes: linked to the visible nodes near them, or inland by one harbour edge
+    fac_edges, fac_nodes = [], []
+    wet_idx = np.arange(nb, len(nodes))
+    wet_tree = cKDTree(unit(xy[wet_idx]))
+    all_tree = tree
+    for fid, kind, lon, lat in places:
+        p = key((lon, lat))
+        chord = 2 * np.sin(2.5 * FINE_STEP_KM / EARTH_KM / 2)
+        near = np.array(all_tree.query_ball_point(unit(np.array([p]))[0], chord), np.int64)
+        near = near[(xy[near, 0] != p[0]) | (xy[near, 1] != p[1])]
+        vis = near[~lines_cross(np.repeat([p], len(near), 0), xy[near], blocked)] if len(
+            near) else near
+        if len(vis) == 0:  # inland (river port) or behind a spit: nearest water node
+            d, j = wet_tree.query(unit(np.array([p]))[0])
+            j = int(wet_idx[j])
+            far = d * EARTH_KM
+            _, j2 = cKDTree(unit(xy[:nb])).query(unit(np.array([p]))[0])
+            if geodesic(p, xy[j2]) < geodesic(p, xy[j]):
+                j, far = int(j2), geodesic(p, xy[j2])
+            if kind != "port" and far > COAST_KM:
+                print(f"  {fid}: inland ({far:.0f} km from the sea), no approach")
+                continue
+            vis = np.array([j])
+            print(f"  {fid}: harbour edge of {geodesic(p, xy[j]):.0f} km over land")
+        fac_nodes.append(p)
+        fac_edges += [(p, tuple(xy[j])) for j in vis]
+
+    # prune facility lattices to the nodes on shortest paths out of each facility
+    all_nodes = nodes + [p for p in fac_nodes if p not in set(nodes)]
+    index = {p: i for i, p in enumerate(all_nodes)}
+    eu = np.r_[pairs[:, 0], [index[a] for a, _ in fac_edges]]
+    ev = np.r_[pairs[:, 1], [index[tuple(b)] for _, b in fac_edges]]
+    exy = np.array(all_nodes, float)
+    km = np.asarray(GEOD.inv(exy[eu, 0], exy[eu, 1], exy[ev, 0], exy[ev, 1])[2]) / 1000.0
+    base_u = np.array([index[a] for a, _ in base], np.int64)
+    base_v = np.array([index[b] for _, b in base], np.int64)
+    base_km = np.asarray(GEOD.inv(exy[base_u, 0], exy[base_u, 1], exy[base_v, 0],
+                                  exy[base_v, 1])[2]) / 1000.0
+    n = len(all_nodes)
+    w = np.r_[km, base_km]
+    g = coo_matrix((np.r_[w, w] + 1e-9, (np.r_[eu, base_u, ev, base_v],
+                                         np.r_[ev, base_v, eu, base_u])), shape=(n, n)).tocsr()
+    anchor_ = np.zeros(n, bool)
+    anchor_[:nb] = True
+    anchor_[[index[p] for p in regional]] = True
+    anchor_[[index[p] for p in fac_nodes]] = True
+    need = anchor_.copy()
+    for p in fac_nodes:
+        dist, pred = dijkstra(g, indices=index[p], limit=PRUNE_LIMIT_KM,
+                              return_predecessors=True)
+        reached = np.flatnonzero(np.isfinite(dist))
+        mark = anchor_.copy()
+        for i in reached[np.argsort(-dist[reached])]:
+            if mark[i] and pred[i] >= 0:
+                mark[pred[i]] = True
+        need |= mark
+    keep = need[eu] & need[ev]
+    print(f"facility lattices pruned to {int(need[nb:].sum())} of {n - nb} new nodes, "
+          f"{int(keep.sum())} of {len(eu)} new edges")
+    out = {}
+    for a, b in zip(eu[keep], ev[keep], strict=True):
+        p, q = all_nodes[a], all_nodes[b]
+        out[(min(p, q), max(p, q))] = set()
+    return out
+
+
+def geodesic(p, q) -> float:
+    """WGS84 geodesic km between two (lon, lat) points."""
+    return GEOD.inv(p[0], p[1], q[0], q[1])[2] / 1000.0
+
+
 def main() -> None:
     from searoute.data.marnet_dict import edge_list  # build time only
 
@@ -242,6 +445,9 @@ def main() -> None:
                 raise SystemExit(f"extra edge {a}->{b} crosses land")
             kept[(min(a, b), max(a, b))] = set()
 
+    for e, labels in augment(kept, land, land_eroded).items():
+        kept.setdefault(e, labels)
+
     nodes = sorted({p for e in kept for p in e})
     index = {p: i for i, p in enumerate(nodes)}
     u = np.array([index[a] for a, _ in kept], np.int32)
@@ -271,23 +477,21 @@ def main() -> None:
     m = len(u)
     mask = np.zeros(m, np.int64)
     sea = np.full(m, -1, np.int8)
+    a_xy = np.column_stack([lon[u], lat[u]])
+    b_xy = np.column_stack([lon[v], lat[v]])
+    for name, gl in gates:
+        mask[lines_cross(a_xy, b_xy, gl)] |= bit[name]
     for i in range(m):
-        a = (lon[u[i]], lat[u[i]])
-        b = (lon[v[i]], lat[v[i]])
-        line = edge_line(a, b)
-        lbl = set(labels_list[i])
-        for name, gl in gates:
-            if any(shapely.affinity.translate(line, dx).intersects(gl) for dx in (0, 360, -360)):
-                lbl.add(name)
-        mx, my = line.interpolate(0.5, normalized=True).coords[0]
-        mid = Point(norm_lon(mx), my)
-        for j, poly in enumerate(sea_polys):
-            if poly.contains(mid):
-                sea[i] = j
-                lbl.add("nsr")
-                break
-        for p in lbl:
+        for p in labels_list[i]:
             mask[i] |= bit[p]
+    bx = b_xy[:, 0] + np.where(b_xy[:, 0] - a_xy[:, 0] > 180, -360.0,
+                               np.where(b_xy[:, 0] - a_xy[:, 0] < -180, 360.0, 0.0))
+    mx = (((a_xy[:, 0] + bx) / 2) + 180.0) % 360.0 - 180.0
+    my = (a_xy[:, 1] + b_xy[:, 1]) / 2
+    for j, poly in reversed(list(enumerate(sea_polys))):  # the first sea containing it wins
+        inside = shapely.contains_xy(poly, mx, my)
+        sea[inside] = j
+    mask[sea >= 0] |= bit["nsr"]
 
     _, _, dist_m = GEOD.inv(lon[u], lat[u], lon[v], lat[v])
     km = np.asarray(dist_m) / 1000.0

@@ -54,7 +54,8 @@ def _catalogue_frame() -> pd.DataFrame:
 def facilities(country: str | None = None, kind: str | None = None) -> gpd.GeoDataFrame:
     """The catalogue as a GeoDataFrame (EPSG:4326), one row per facility, indexed by ``id``.
 
-    Columns: name, kind (port|airbase), country (ISO3), region, lat, lon, source, locode_icao,
+    Columns: name, kind (port|airbase), waterway (``sea`` or ``river:<name>`` for ports),
+    country (ISO3), region, lat, lon, source, locode_icao,
     max_draught_m, runway_m, fuel, ice_free_months (e.g. ``6-10``), attr_source.
     """
     df = _catalogue_frame()

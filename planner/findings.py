@@ -42,7 +42,9 @@ class Finding:
 
 def iso_z(t: datetime | None) -> str | None:
     """A UTC datetime as ``2026-03-10T00:00:00Z``."""
-    if t is None:
+    # NaT (a missing time in a pandas column, e.g. headroom.peak_at for a pair nobody visits)
+    # compares unequal to itself and cannot strftime: treat it as missing (issue 7 fuzzing).
+    if t is None or t != t:
         return None
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 

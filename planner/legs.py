@@ -18,6 +18,8 @@ from shapely.geometry import Point
 
 from .catalogue import Place
 from .findings import Finding
+from .plan import LATEST_TIME
+from .plan_errors import PlanError, Problem
 from .route import Route
 
 #: A given arrival may beat the computed one by this much before it is called impossible
@@ -75,7 +77,7 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
     leg_rows: list[dict] = []
     findings: list[Finding] = []
 
-    for asset in plan.assets:
+    for ai, asset in enumerate(plan.assets):
         prev_depart: dt.datetime | None = None
         prev_call = None
         for seq, call in enumerate(asset.itinerary):
@@ -90,8 +92,16 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
                         f"cannot be routed: {exc}", nation=asset.nation, assets=[asset.id],
                         start=prev_depart, facility=call.at))
                     route = None
-                duration = (dt.timedelta(hours=route.duration_h(speed_kmh=asset.speed_kmh))
-                            if route is not None else dt.timedelta(0))
+                hours = route.duration_h(speed_kmh=asset.speed_kmh) if route is not None else 0
+                # A computed time past LATEST_TIME would overflow datetime/pandas (issue 7
+                # fuzzing): refuse the plan with a located problem instead of a traceback.
+                if hours > (LATEST_TIME - prev_depart).total_seconds() / 3600:
+                    raise PlanError([Problem(
+                        plan.source, call.line,
+                        f"assets[{ai}].itinerary[{seq}].at",
+                        f"at {asset.speed_kn:,.1f} kn the schedule runs past "
+                        f"{LATEST_TIME:%Y-%m-%d}; check the speed and the itinerary")])
+                duration = dt.timedelta(hours=hours)
                 earliest = _ceil_minute(prev_depart + duration)
                 if arrive is None:
                     arrive = earliest

@@ -54,6 +54,8 @@ OSM = ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
 #: Coordinates are rounded to this many decimals (0.001 deg is about 110 m).
 DECIMALS = 3
+#: Findings about a whole leg, drawn along it when they carry no segment.
+LEG_CODES = frozenset({"RANGE", "SCHEDULE", "NSR_ICE"})
 #: CONTRACT section 4 caps, used only until ``planner.agreement`` is importable.
 DEFAULT_CAPS = {"warships": 5, "aircraft": 10, "personnel": 3000}
 
@@ -97,8 +99,10 @@ def _utc(t: Any) -> str | None:
     return ts.tz_convert("UTC").strftime("%Y-%m-%d %H:%MZ")
 
 
-def _epoch_min(t: Any) -> int:
-    """A timestamp as whole minutes since 1970-01-01 UTC."""
+def _epoch_min(t: Any) -> int | None:
+    """A timestamp as whole minutes since 1970-01-01 UTC (None for a missing time)."""
+    if _present(t) is None:
+        return None
     ts = pd.Timestamp(t)
     if ts.tzinfo is None:
         ts = ts.tz_localize("UTC")
@@ -248,6 +252,12 @@ def tolerance_for(lons: Iterable[float], lats: Iterable[float]) -> float:
         return 0.05
     span = max(float(np.ptp(x)), float(np.ptp(y)) * 1.5, 1.0)
     return float(np.clip(span / 3000.0, 0.005, 0.05))
+
+
+def area_tolerance(line_tolerance_deg: float) -> float:
+    """Simplification tolerance (degrees) for territory and sea polygons: twice the line
+    tolerance, within [0.01, 0.05] (at most about 5 km, well inside the 12 nm band)."""
+    return float(np.clip(2.0 * line_tolerance_deg, 0.01, 0.05))
 
 
 # --------------------------------------------------------------------------- layer payloads
@@ -452,9 +462,10 @@ def finding_features(findings: pd.DataFrame, legs: pd.DataFrame | None, west: fl
     """Where each finding is drawn, in red: ``(line features, point markers, unplaced)``.
 
     A finding with a ``segment`` (e.g. an overflight's part of a leg) is drawn along it; else
-    with a ``leg`` along that leg (e.g. RANGE); else at ``lat``/``lon`` or its ``facility`` (e.g.
-    cap violations at the host facility). ``unplaced`` holds the escaped messages of findings
-    with no place.
+    a leg-level finding (:data:`LEG_CODES`, e.g. RANGE) along its leg; else at ``lat``/``lon``,
+    its ``facility`` (e.g. cap violations at the host facility) or mid-leg (e.g. CLEARANCE).
+    Errors get style ``finding``, warnings/info ``notice``. ``unplaced`` holds the escaped
+    messages of findings with no place.
     """
     lines, points, unplaced = [], [], []
     extra = dict(places or {})
@@ -468,17 +479,20 @@ def finding_features(findings: pd.DataFrame, legs: pd.DataFrame | None, west: fl
             ("end", _utc(val("end"))), ("value", val("value")), ("limit", val("limit")),
             ("assets", list(val("assets") or [])), ("facility", val("facility"))]))
         tip = esc(f"{code}: {val('message') or ''}"[:160])
-        props = {"s": "finding", "p": popup, "t": tip}
+        error = sev == "error"
+        props = {"s": "finding" if error else "notice", "p": popup, "t": tip}
         seg = _segment_coords(val("segment"), west)
         leg = val("leg")
+        route = None
+        if leg is not None and legs is not None and len(legs):
+            k = int(leg)
+            route = (legs.loc[k] if k in legs.index else legs.iloc[k])["route"]
         if seg is not None:
             lines.append({"type": "Feature", "properties": props,
                           "geometry": {"type": "LineString", "coordinates": seg}})
             continue
-        if leg is not None and legs is not None and len(legs):
-            k = int(leg)
-            row = legs.loc[k] if k in legs.index else legs.iloc[k]
-            coords = line_coords(row["route"].lons, row["route"].lats, west, tolerance_deg)
+        if route is not None and code in LEG_CODES:
+            coords = line_coords(route.lons, route.lats, west, tolerance_deg)
             lines.append({"type": "Feature", "properties": props,
                           "geometry": {"type": "LineString", "coordinates": coords}})
             continue
@@ -491,12 +505,14 @@ def finding_features(findings: pd.DataFrame, legs: pd.DataFrame | None, west: fl
                 cat = cat if cat is not None else _catalogue_places()
                 if fac in cat:
                     lat, lon = float(cat[fac]["lat"]), float(cat[fac]["lon"])
+        if (lat is None or lon is None) and route is not None:  # e.g. a clearance: mid-leg
+            lon, lat, _ = midpoint_bearing(route.lons, route.lats)
         if lat is None or lon is None:
             unplaced.append(f"<b>{esc(code)}</b> {esc(val('message'))}")
             continue
         points.append({"x": round(shift_lon(float(lon), west), 4), "y": round(float(lat), 4),
-                       "k": "square", "c": S.FINDING, "o": "#000", "z": 18, "p": popup,
-                       "t": tip})
+                       "k": "square", "c": S.FINDING, "o": "#000", "z": 18 if error else 12,
+                       "p": popup, "t": tip})
     return lines, points, unplaced
 
 
@@ -822,7 +838,7 @@ def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -
     territory = _load_territory()
     if territory is not None:
         feats = territory_features(territory, {c for c in countries if c}, west,
-                                   max(tol * 4, 0.02))
+                                   area_tolerance(tol))
         m.add_child(_JsonLayer("geo", {
             "fc": {"type": "FeatureCollection", "features": feats}, "pane": "relosAreas",
             "z": 350, "styles": {"territory": {"color": S.TERRITORY, "weight": 1,
@@ -837,7 +853,7 @@ def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -
         sea_legs = legs[(legs["mode"] == "sea")] if "mode" in legs else legs
         months = _months(sea_legs.get("depart", []), sea_legs.get("arrive", []))
         seas, permitted = nsr
-        feats = nsr_features(seas, ships, months, permitted, west, max(tol * 4, 0.02))
+        feats = nsr_features(seas, ships, months, permitted, west, area_tolerance(tol))
         styles = {f"nsr|{k}": {"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.3}
                   for k, (c, _) in S.NSR_STATUS.items()}
         m.add_child(_JsonLayer("geo", {
@@ -876,13 +892,16 @@ def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -
     if lines or points:
         m.add_child(_JsonLayer("findings", {
             "lines": {"type": "FeatureCollection", "features": lines},
-            "styles": {"finding": {"color": S.FINDING, "weight": 6, "opacity": 0.7}},
+            "styles": {"finding": {"color": S.FINDING, "weight": 6, "opacity": 0.7},
+                       "notice": {"color": S.FINDING, "weight": 4, "opacity": 0.45}},
             "pts": points}, f"Findings ({len(findings)})"))
 
     # time slider
-    if len(legs):
-        t0 = min(f["properties"]["t0"] for fs in feats.values() for f in fs) * 60
-        t1 = max(f["properties"]["t1"] for fs in feats.values() for f in fs) * 60
+    timed = [f["properties"] for fs in feats.values() for f in fs
+             if f["properties"]["t0"] is not None and f["properties"]["t1"] is not None]
+    if timed:
+        t0 = min(q["t0"] for q in timed) * 60
+        t1 = max(q["t1"] for q in timed) * 60
         step = 3600 if t1 - t0 <= 60 * 86400 else 86400
         order = sorted(index, key=index.get)
         payload = {"t0": t0, "t1": max(t1, t0 + step), "step": step,
@@ -941,17 +960,22 @@ def reach_map(origin_place, reachable_gdf, area_geometry, *, offline: bool = Fal
     pts_geo = [] if reachable_gdf is None else [g for g in reachable_gdf.geometry]
     lons = [origin.lon] + [g.x for g in pts_geo]
     lats = [origin.lat] + [g.y for g in pts_geo]
-    if area_geometry is not None and not area_geometry.is_empty:
-        bx = area_geometry.bounds
-        lons += [bx[0], bx[2]]
-        lats += [bx[1], bx[3]]
-        if bx[0] <= -179.9 and bx[2] >= 179.9:  # touches both edges: centre on the origin
-            lons += [origin.lon + 170.0, origin.lon - 170.0]
-    west = display_west(lons)
-    tol = tolerance_for([shift_lon(x, west) for x in lons], lats)
+    has_area = area_geometry is not None and not area_geometry.is_empty
+    if has_area:  # the window must hold every vertex of the area (it may be split at 180)
+        xy = shapely.get_coordinates(area_geometry)
+        west = display_west(lons + xy[::max(len(xy) // 2000, 1), 0].tolist())
+    else:
+        west = display_west(lons)
     bl = [shift_lon(x, west) for x in lons]
+    if has_area:
+        shown = shift_geometry(area_geometry, west)
+        if shown is not None:
+            bx = shown.bounds
+            bl += [bx[0], bx[2]]
+            lats += [bx[1], bx[3]]
+    tol = tolerance_for(bl, lats)
     m = _new_map(tiles, offline, west, _bounds(bl, lats))
-    if area_geometry is not None and not area_geometry.is_empty:
+    if has_area:
         f = area_feature(area_geometry, west, tol, {"s": "reach", "t": "reach area"})
         m.add_child(_JsonLayer("geo", {
             "fc": {"type": "FeatureCollection", "features": [f] if f else []},

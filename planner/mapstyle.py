@@ -148,7 +148,7 @@ RUNTIME_JS = r"""
       style: function (f) { return d.styles[f.properties.s]; },
       onEachFeature: function (f) {
         var q = f.properties;
-        if (q.i !== undefined && f.geometry.type === 'LineString') {
+        if (q.i !== undefined && q.t0 !== null && q.t1 !== null) {
           var ll = f.geometry.coordinates.map(function (x) { return [x[1], x[0]]; });
           R.legs[q.i] = {a: q.a, t0: q.t0 * 60000, t1: q.t1 * 60000, ll: ll, c: cumulative(ll)};
         }

@@ -20,6 +20,13 @@ from .geo import KM_PER_NM, KMH_PER_KN
 from .plan_errors import PlanError, Problem, Problems
 from .yamlsource import YamlSource, read_plan_text
 
+#: Times a plan may give: [EARLIEST_TIME, LATEST_TIME). Computed times that would run past
+#: LATEST_TIME (a very slow asset on many long legs) are refused by the schedule.
+EARLIEST_TIME = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST_TIME = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+#: Slowest planning speed accepted (km/h): 1 kn. Slower ones give legs lasting centuries.
+MIN_SPEED_KMH = KMH_PER_KN
+
 ASSET_KINDS = ("warship", "aircraft")
 FACILITY_KINDS = ("port", "airbase", "sea_area")
 ICE_CLASSES = ("none", "Arc4", "Arc5", "Arc6", "Arc7", "Arc8", "Arc9")
@@ -302,10 +309,18 @@ class _V:
                 self.p.add(path + (key,), "is required")
             return None
         try:
-            return parse_time(d[key])
+            t = parse_time(d[key])
         except ValueError as exc:
             self.p.add(path + (key,), str(exc))
             return None
+        # Far-off years overflow datetime/pandas arithmetic downstream (year 1 minus a day,
+        # 9999 plus a leg; pandas stops at 2262): refuse them here (issue 7 fuzzing).
+        if not EARLIEST_TIME <= t < LATEST_TIME:
+            self.p.add(path + (key,), f"{t.date().isoformat()} is outside the years "
+                                      f"{EARLIEST_TIME.year}-{LATEST_TIME.year - 1} "
+                                      "the planner handles")
+            return None
+        return t
 
     def nation(self, d, path, key="nation") -> str | None:
         v = self.string(d, path, key)
@@ -507,6 +522,9 @@ def _asset(v: _V, ad, path, places) -> Asset | None:
         s = v.number(a, path, speed_keys[0])
         if s is not None:
             speed_kmh = s if speed_keys[0] == "speed_kmh" else s * KMH_PER_KN
+            if speed_kmh < MIN_SPEED_KMH * (1 - 1e-9):
+                problems.add(path + (speed_keys[0],), "must be at least 1 kn (1.852 km/h)")
+                speed_kmh = None
     range_keys = [k for k in ("range_nm", "range_km") if k in a]
     range_km = None
     if len(range_keys) != 1:

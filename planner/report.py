@@ -110,7 +110,8 @@ class Report:
         lines.append("")
         if not self.finding_list:
             lines.append("No findings: the plan is within the agreement.")
-        for f in self.finding_list:
+        rank = {"error": 0, "warning": 1}
+        for f in sorted(self.finding_list, key=lambda f: rank.get(f.severity, 2)):
             lines.append(f"{f.severity.upper():7} {f.code}: {f.message}")
         return "\n".join(lines) + "\n"
 
@@ -133,8 +134,9 @@ def _headroom_json(df: pd.DataFrame) -> list[dict]:
     out = []
     for r in df.itertuples(index=False):
         out.append({"host": r.host, "nation": r.nation, "category": r.category,
-                    "peak": int(r.peak), "limit": None if r.limit is None else int(r.limit),
-                    "headroom": None if r.headroom is None else int(r.headroom),
+                    # a column mixing None and ints holds NaN for None: pd.isna covers both
+                    "peak": int(r.peak), "limit": None if pd.isna(r.limit) else int(r.limit),
+                    "headroom": None if pd.isna(r.headroom) else int(r.headroom),
                     "peak_at": iso_z(r.peak_at)})
     return out
 

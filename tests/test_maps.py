@@ -297,6 +297,16 @@ def test_offline_html_is_self_contained(layers):
     assert maps.map_html(maps.plan_map(plan, report), offline=True) == text
 
 
+def test_a_plain_folium_map_can_be_saved_offline():
+    import folium
+
+    m = folium.Map(location=[20, 80], zoom_start=4, tiles=None)
+    folium.PolyLine([[10, 80], [20, 90]], popup="a leg").add_to(m)
+    text = maps.map_html(m, offline=True)
+    assert "jQuery v3.7.1" in text and "Leaflet 1.9.4" in text  # folium popups need jQuery
+    assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", text)
+
+
 def test_maps_are_deterministic(layers, tmp_path):
     plan, report = synthetic()
     a = maps.save_map(maps.plan_map(plan, report), tmp_path / "a.html", offline=True)
@@ -306,6 +316,19 @@ def test_maps_are_deterministic(layers, tmp_path):
     assert not re.search(r"_[0-9a-f]{32}", a)
     m = maps.plan_map(plan, report)
     assert maps.map_html(m) == maps.map_html(m)  # rendering twice changes nothing
+
+
+def test_missing_times_and_empty_reports(layers):
+    plan, report = synthetic()
+    report.legs.loc[0, "arrive"] = pd.NaT  # e.g. a leg the schedule could not time
+    p = payloads(maps.map_html(maps.plan_map(plan, report)))
+    assert p["Sea legs"]["fc"]["features"][0]["properties"]["t1"] is None
+    start = pd.Timestamp("2026-03-02", tz="UTC").timestamp()
+    assert p["Assets over time (slider)"]["t0"] == start  # the untimed leg is left out
+    empty = SimpleNamespace(legs=gpd.GeoDataFrame(), findings=pd.DataFrame(),
+                            presence=pd.DataFrame())
+    p = payloads(maps.map_html(maps.plan_map(plan, empty)))
+    assert "Sea legs" not in p and "Ports" in p
 
 
 def test_osm_tiles_option(layers):
@@ -355,6 +378,9 @@ CHECKS = {
               ".map(l => l.textContent.trim())",
     "pwned": "[window.__pwned || null, window.__pwned2 || null]",
     "markers": "document.querySelectorAll('.relos-fac').length",
+    # where the time slider puts the first leg's asset halfway through the leg
+    "halfway": "(() => { const l = relos.legs[0];"
+               " return relos.where([l], (l.t0 + l.t1) / 2); })()",
     "slider": "(() => { const i = document.querySelector('.relos-time input');"
               " const m = document.querySelectorAll('path.leaflet-interactive').length;"
               " const lab = document.querySelector('.relos-time span').textContent;"
@@ -381,6 +407,9 @@ def test_plan_map_in_chromium(layers, tmp_path):
         assert name in r.checks["layers"]
     assert r.checks["pwned"] == [None, None]
     assert r.checks["markers"] >= len(facilities())
+    lon, lat, _ = maps.midpoint_bearing(report.legs.iloc[0].route.lons,
+                                        report.legs.iloc[0].route.lats)
+    assert r.checks["halfway"] == pytest.approx([lat, lon], abs=1.0)  # along the drawn leg
     before, after, _ = r.checks["slider"]
     assert before.startswith("2026-03-01 00:00") and after.startswith("2026-03-18 10:00")
     variance, colours = browser.pixel_stats(r.screenshot)
@@ -397,4 +426,56 @@ def test_reach_map_in_chromium(tmp_path):
     r = browser.open_page(path, CHECKS)
     assert r.console_errors == [] and r.requests == []
     assert {"Reach area", "Reachable facilities (5)", "Origin"} <= set(r.checks["layers"])
+    assert browser.pixel_stats(r.screenshot)[0] > 50
+
+
+# --------------------------------------------------------------------------- the demo plan
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from planner.paths import geodata_path
+    from planner.plan import Plan
+
+    plan = Plan.load(geodata_path("demo_plan.yaml"))
+    return plan, plan.check()
+
+
+def test_demo_plan_map_layers(demo):
+    plan, report = demo
+    text = maps.map_html(maps.plan_map(plan, report, offline=True))
+    p = payloads(text)
+    sea = p["Sea legs"]["fc"]["features"]
+    air = p["Air legs"]["fc"]["features"]
+    assert len(sea) + len(air) == len(report.legs)
+    assert {f["properties"]["i"] for f in sea + air} == set(range(len(report.legs)))
+    terr = {f["properties"]["t"][-4:-1]
+            for f in p["Sovereign territory and 12 nm territorial seas"]["fc"]["features"]}
+    crossed = {c for cc in report.legs["countries_crossed"] for c in cc}
+    assert {"IND", "RUS"} | crossed <= terr
+    fnd = p[f"Findings ({len(report.findings)})"]
+    assert len(fnd["lines"]["features"]) + len(fnd["pts"]) == len(report.findings)
+    assert maps.map_html(maps.plan_map(plan, report, offline=True)) == text
+
+
+def test_clearance_findings_sit_mid_leg(demo):
+    plan, report = demo
+    f = report.findings
+    clear = f[(f["code"] == "CLEARANCE") & f["leg"].notna() & f["segment"].isna()]
+    if clear.empty:
+        pytest.skip("the demo plan has no leg clearance without a segment")
+    lines, points, _ = maps.finding_features(clear, report.legs, -180.0, 0.0)
+    assert lines == [] and len(points) == len(clear)
+    assert all(p["z"] == 12 for p in points)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_demo_plan_map_in_chromium(demo, tmp_path):
+    plan, report = demo
+    path = tmp_path / "demo.html"
+    maps.save_map(maps.plan_map(plan, report), path, offline=True)
+    r = browser.open_page(path, CHECKS)
+    assert r.console_errors == [] and r.requests == []
+    assert "Sea legs" in r.checks["layers"] and "Air legs" in r.checks["layers"]
     assert browser.pixel_stats(r.screenshot)[0] > 50

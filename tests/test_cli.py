@@ -1,0 +1,219 @@
+"""The ``relos`` command: exit codes, outputs, and the installed wheel (CONTRACT §3)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from planner.catalogue import facilities
+
+REPO = Path(__file__).resolve().parents[1]
+
+REQUIRED_IDS = """mumbai karwar kochi visakhapatnam chennai port-blair kolkata mormugao campbell-bay
+murmansk severomorsk arkhangelsk sabetta dikson dudinka tiksi pevek provideniya anadyr vladivostok
+petropavlovsk-kamchatsky colombo djibouti salalah singapore port-said cape-town ins-hansa
+ins-rajali ins-dega ins-parundu car-nicobar ins-baaz ins-utkrosh hindon severomorsk-1
+severomorsk-3 olenya nagurskoye temp rogachevo tiksi-airbase anadyr-ugolny vorkuta
+chkalovsky""".split()
+
+STAY_PLAN = """
+name: stay only
+assets:
+  - id: a
+    nation: RUS
+    kind: warship
+    crew: 200
+    speed_kn: 14
+    range_nm: 4000
+    itinerary:
+      - at: visakhapatnam
+        arrive: 2026-03-01
+        depart: 2026-03-05
+        purpose: exercise
+"""
+
+
+def test_facilities_csv_lists_every_required_id_with_source(relos):
+    res = relos("facilities", "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    ids = {r["id"] for r in rows}
+    assert set(REQUIRED_IDS) <= ids
+    assert all(r["source"].strip() for r in rows)
+
+
+def test_facilities_filters_and_geojson(relos):
+    res = relos("facilities", "--country", "ind", "--kind", "airbase", "--format", "geojson")
+    assert res.returncode == 0
+    gj = json.loads(res.stdout)
+    assert gj["type"] == "FeatureCollection"
+    assert {f["properties"]["country"] for f in gj["features"]} == {"IND"}
+    assert {f["properties"]["kind"] for f in gj["features"]} == {"airbase"}
+    assert any(f["properties"]["id"] == "hindon" for f in gj["features"])
+
+
+def test_check_exit_codes(relos, write_plan):
+    ok = relos("check", str(write_plan(STAY_PLAN)))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    bad_purpose = write_plan(STAY_PLAN.replace("purpose: exercise", "purpose: tourism"), "p.yaml")
+    res = relos("check", str(bad_purpose), "--format", "json")
+    assert res.returncode == 1
+    doc = json.loads(res.stdout)
+    assert doc["ok"] is False
+    assert [f["code"] for f in doc["findings"] if f["severity"] == "error"] == ["PURPOSE"]
+    f = doc["findings"][0]
+    assert set(f) >= {"code", "severity", "host", "nation", "start", "end", "value", "limit",
+                      "assets", "message"}
+    assert f["start"] == "2026-03-01T00:00:00Z"
+
+
+def test_bad_input_exit_2_located_no_traceback(relos, write_plan, tmp_path):
+    path = write_plan(STAY_PLAN.replace("speed_kn: 14", "speed_kn: -3"))
+    res = relos("check", str(path))
+    assert res.returncode == 2
+    assert f"{path}:7: assets[0].speed_kn: must be > 0" in res.stderr
+    assert "Traceback" not in res.stderr
+    for target in (tmp_path / "missing.yaml", tmp_path):
+        res = relos("check", str(target))
+        assert res.returncode == 2 and "Traceback" not in res.stderr
+
+
+def test_bad_input_writes_nothing(relos, write_plan, tmp_path):
+    out = tmp_path / "out.html"
+    bad = write_plan(STAY_PLAN.replace("nation: RUS", "nation: XX"))
+    res = relos("map", str(bad), "-o", str(out))
+    assert res.returncode == 2
+    assert not out.exists()
+    assert list(tmp_path.glob(".out.html*")) == []
+
+
+def test_route_json_contract(relos):
+    res = relos("route", "murmansk", "vladivostok", "--ice-class", "Arc7", "--date",
+                "2026-08-15", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert {"from", "to", "mode", "distance_nm", "distance_km", "passages",
+            "geometry"} <= set(doc)
+    assert "nsr" in doc["passages"]
+    assert doc["distance_km"] == pytest.approx(doc["distance_nm"] * 1.852, rel=1e-3)
+    assert doc["geometry"]["type"] in ("LineString", "MultiLineString")
+
+
+def test_route_unknown_place_exit_2(relos):
+    res = relos("route", "vizag", "mumbai")
+    assert res.returncode == 2
+    assert "unknown place 'vizag'" in res.stderr
+
+
+def test_check_timeline_and_clearances_files(relos, tmp_path, write_plan):
+    png, csv_path = tmp_path / "t.png", tmp_path / "c.csv"
+    res = relos("check", str(write_plan(STAY_PLAN)), "--timeline", str(png),
+                "--clearances", str(csv_path))
+    assert res.returncode == 0, res.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    rows = list(csv.DictReader(csv_path.open()))
+    # a Russian warship calling at an Indian port: one port-call clearance, filed 30 days
+    # (the shipped default lead time) before the 1 March arrival
+    assert [(r["country"], r["event"], r["file_by"]) for r in rows] == [
+        ("IND", "port_call", "2026-01-30T00:00:00Z")]
+
+
+def test_custom_agreement(relos, tmp_path, write_plan):
+    ag = tmp_path / "ag.yaml"
+    ag.write_text("name: tight\nparties: [IND, RUS]\ncaps: {warships: 0, aircraft: 0, "
+                  "personnel: 100}\nin_force: 2026-01-01\nterm_years: 1\n")
+    res = relos("check", str(write_plan(STAY_PLAN)), "--agreement", str(ag), "--format", "json")
+    assert res.returncode == 1
+    codes = sorted(f["code"] for f in json.loads(res.stdout)["findings"]
+                   if f["severity"] == "error")
+    assert codes == ["CAP_PERSONNEL", "CAP_WARSHIPS"]
+    ag.write_text("parties: [IND]\n")
+    assert relos("check", str(write_plan(STAY_PLAN)), "--agreement", str(ag)).returncode == 2
+
+
+def test_demo_writes_map(relos, tmp_path):
+    out = tmp_path / "demo.html"
+    res = relos("demo", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    assert "INDRA-2026" in res.stdout
+    assert out.read_text().rstrip().endswith("</html>")
+
+
+@pytest.mark.slow
+def test_installed_wheel_works_from_root(tmp_path):
+    """pip install of the built wheel into an empty venv, then `cd /` and run relos."""
+    wheel_dir = tmp_path / "wheel"
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                            "-w", str(wheel_dir), str(REPO)], capture_output=True, text=True)
+    if build.returncode != 0 and "hatchling" in build.stderr:
+        build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w",
+                                str(wheel_dir), str(REPO)], capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr[-2000:]
+    wheel = next(wheel_dir.glob("relos_planner-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "planner/geodata/facilities.csv" in names
+    assert "planner/geodata/territory.parquet" in names
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    # dependencies come from the test environment (no network); the planner from the wheel
+    site = subprocess.run([str(py), "-c", "import site; print(site.getsitepackages()[0])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    import site as host_site
+
+    Path(site, "_deps.pth").write_text("\n".join(host_site.getsitepackages()) + "\n")
+    inst = subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index",
+                           "--force-reinstall", str(wheel)], capture_output=True, text=True)
+    assert inst.returncode == 0, inst.stderr[-2000:]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    res = subprocess.run([str(venv / "bin" / "relos"), "facilities", "--format", "csv"],
+                         cwd="/", capture_output=True, text=True, env=env)
+    assert res.returncode == 0, res.stderr
+    assert "visakhapatnam" in res.stdout
+    loc = subprocess.run([str(py), "-c", "import planner, sys; print(planner.__file__)"],
+                         cwd="/", capture_output=True, text=True, env=env)
+    assert str(venv) in loc.stdout, "the wheel, not the source tree, must be imported"
+    assert shutil.which("relos", path=str(venv / "bin"))
+
+
+def test_catalogue_ports_near_water_airbases_on_land():
+    """Sea ports lie within 10 km of the coast, air bases on land (allowing 3 km for the
+    shipped layer's simplification); river ports name their river."""
+    from shapely.geometry import Point
+
+    from planner.geo import geodesic_km
+    from planner.territory import load_territory
+
+    land = load_territory()
+    cat = facilities()
+    assert cat["id"].is_unique
+    for row in cat.itertuples():
+        pt = Point(row.lon, row.lat)
+        on = land[land["land"].apply(lambda g, p=pt: g.contains(p))]
+        near = land[land["land"].apply(lambda g, p=pt: g.distance(p) < 0.05)]
+        if row.kind == "airbase":
+            assert len(near), f"{row.id} is not on land"
+            nearest = near.iloc[near["land"].apply(lambda g, p=pt: g.distance(p)).argmin()]
+            assert row.country in (nearest["iso3"], nearest["sov_iso3"]), row.id
+            if not len(on):
+                g = nearest["land"]
+                q = g.boundary.interpolate(g.boundary.project(pt))
+                assert geodesic_km(row.lat, row.lon, q.y, q.x) < 3.0, row.id
+            continue
+        if row.waterway.startswith("river:"):
+            continue  # rivers are not in the admin-0 layer; the river is named instead
+        assert row.waterway == "sea"
+        if len(on):
+            g = on.iloc[0]["land"]
+            q = g.boundary.interpolate(g.boundary.project(pt))
+            km = geodesic_km(row.lat, row.lon, q.y, q.x)
+            assert km <= 10.0, f"{row.id} is {km:.1f} km from the sea"
