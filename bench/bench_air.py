@@ -5,9 +5,10 @@ The indexed, vectorised path (``planner.air.geodesic_paths`` + ``planner.territo
 crossings_many``) is timed for all legs; the naive way (for each leg, ``intersects`` against
 every country's sovereign polygon in a Python loop) is timed in the same run on a subsample
 and extrapolated. The naive loop only answers *which* countries a leg touches, not where it
-enters and leaves, so the comparison flatters it.
+enters and leaves, so the comparison flatters it. The (leg, country) pairs of both must agree
+on the subsample (asserted).
 
-    python bench/bench_air.py [--legs 10000] [--naive 200]
+    python bench/bench_air.py [--legs 10000] [--naive 200] [--step-km 50]
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 import numpy as np
 import shapely
 
-from planner.air import geodesic_paths
+from planner.air import STEP_KM, geodesic_paths
 from planner.catalogue import facilities
 from planner.geo import split_antimeridian
 from planner.territory import _index, crossings_many, load_territory
@@ -43,6 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--legs", type=int, default=10_000)
     ap.add_argument("--naive", type=int, default=200, help="legs in the naive subsample")
+    ap.add_argument("--step-km", type=float, default=STEP_KM,
+                    help="geodesic densification (planner.air uses STEP_KM)")
     args = ap.parse_args(argv)
 
     t = time.perf_counter()
@@ -54,7 +57,8 @@ def main(argv: list[str] | None = None) -> None:
 
     lat1, lon1, lat2, lon2 = random_legs(args.legs)
     t = time.perf_counter()
-    lons, lats, leg, cum_km = geodesic_paths(lat1, lon1, lat2, lon2, with_km=True)
+    lons, lats, leg, cum_km = geodesic_paths(lat1, lon1, lat2, lon2, args.step_km,
+                                           with_km=True)
     t_geo = time.perf_counter() - t
     t = time.perf_counter()
     table = crossings_many(lons, lats, leg, cum_km)
@@ -67,27 +71,33 @@ def main(argv: list[str] | None = None) -> None:
     starts = np.searchsorted(leg, np.arange(n_naive))
     ends = np.searchsorted(leg, np.arange(n_naive), side="right")
     t = time.perf_counter()
-    naive_hits = 0
+    iso = list(gdf["iso3"])
+    naive_pairs = set()
     for i in range(n_naive):
         line = split_antimeridian(lons[starts[i]:ends[i]], lats[starts[i]:ends[i]])
-        for g in geoms:
+        for g, code in zip(geoms, iso, strict=True):
             if shapely.intersects(g, line):
-                naive_hits += 1
+                naive_pairs.add((i, code))
     t_naive_sub = time.perf_counter() - t
     t_naive = t_naive_sub * args.legs / n_naive
 
-    indexed_hits = len(table[table["leg"] < n_naive].drop_duplicates(["leg", "iso3"]))
+    sub = table[table["leg"] < n_naive]
+    indexed_pairs = set(zip(sub["leg"].astype(int), sub["iso3"], strict=True))
     print(f"territory layer: {len(gdf)} areas, load {t_load * 1000:.0f} ms, "
           f"crossing index build {t_index * 1000:.0f} ms (once per process)")
-    print(f"{args.legs} legs, {len(lons)} vertices (geodesics densified every 50 km)")
+    print(f"{args.legs} legs, {len(lons)} vertices (geodesics densified every "
+          f"{args.step_km:g} km)")
     print(f"  vectorised geodesics        {t_geo:7.2f} s")
     print(f"  indexed crossings           {t_cross:7.2f} s  ({len(table)} stays)")
     print(f"  total                       {total:7.2f} s  (target < 3 s)")
     print(f"naive loop over all countries, {n_naive} legs: {t_naive_sub:.2f} s, "
           f"extrapolated to {args.legs}: {t_naive:.1f} s")
     print(f"ratio naive / indexed: {t_naive / total:.0f}x")
-    print(f"check on the subsample: (leg, country) pairs naive {naive_hits}, "
-          f"indexed {indexed_hits}")
+    print(f"check on the subsample: (leg, country) pairs naive {len(naive_pairs)}, "
+          f"indexed {len(indexed_pairs)}")
+    assert naive_pairs == indexed_pairs, (
+        f"naive only {sorted(naive_pairs - indexed_pairs)[:10]}, "
+        f"indexed only {sorted(indexed_pairs - naive_pairs)[:10]}")
 
 
 if __name__ == "__main__":

@@ -16,11 +16,24 @@ from planner.sea import clear_caches, sea_route
 
 SEED = 20260101
 N_PAIRS = 500
-PUBLISHED = [  # (origin lat,lon, destination lat,lon, avoid, nm, source)
-    ((68.97, 33.06), (35.44, 139.64), (), 5770, "Valdai Club: Murmansk-Yokohama via NSR"),
-    ((68.97, 33.06), (35.44, 139.64), ("nsr",), 12840, "Valdai Club: Murmansk-Yokohama via Suez"),
+PUB151 = "NGA Pub. 151 (11th ed., 2001)"
+BOMBAY, COLOMBO, COCHIN = "18.9333,72.85", "6.95,79.85", "9.9667,76.2556"  # Pub. 151 positions
+VIZAG, VLADIVOSTOK, YOKOHAMA = "17.6833,83.2833", "43.1083,131.8833", "35.44,139.64"
+PUBLISHED = [  # (origin, destination, avoid, nm, source): places as planner.resolve_place takes
+    ("murmansk", YOKOHAMA, (), 5770, "Valdai Club: Murmansk-Yokohama via NSR"),
+    ("murmansk", YOKOHAMA, ("nsr",), 12840, "Valdai Club: Murmansk-Yokohama via Suez"),
+    (BOMBAY, COLOMBO, (), 895, f"{PUB151}: Bombay-Colombo"),
+    (BOMBAY, "singapore", (), 2441, f"{PUB151}: Bombay-Singapore"),
+    (BOMBAY, "chennai", (), 1482, f"{PUB151}: Bombay-Madras"),
+    (COLOMBO, "singapore", (), 1581, f"{PUB151}: Colombo-Singapore"),
+    (COLOMBO, "chennai", (), 611, f"{PUB151}: Colombo-Madras"),
+    (COLOMBO, COCHIN, (), 318, f"{PUB151}: Colombo-Cochin"),
+    (VIZAG, COLOMBO, (), 880, f"{PUB151}: Vishakhapatnam-Colombo"),
+    (VIZAG, "chennai", (), 332, f"{PUB151}: Vishakhapatnam-Madras"),
+    (VLADIVOSTOK, "singapore", (), 3004, f"{PUB151}: Vladivostok-Singapore"),
+    (VLADIVOSTOK, "petropavlovsk-kamchatsky", (), 1348, f"{PUB151}: Vladivostok-Petropavlovsk"),
+    (VLADIVOSTOK, YOKOHAMA, (), 952, f"{PUB151}: Vladivostok-Yokohama"),
 ]
-
 
 def sample_places(rng: np.random.Generator) -> list[tuple[float, float]]:
     ports = json.loads((resources.files("searoute") / "data" / "ports.geojson").read_text())
@@ -58,12 +71,16 @@ def main() -> None:
     print(f"distance vs searoute: median {np.median(diffs) * 100:+.1f} %, "
           f"90th pct |diff| {np.percentile(np.abs(diffs), 90) * 100:.1f} %")
 
+    from planner.catalogue import resolve_place
+
+    print("published distances (within 3 % counts as agreement):")
     for a, b, avoid, nm, source in PUBLISHED:
         r = sea_route(a, b, avoid=avoid)
+        pa, pb = resolve_place(a), resolve_place(b)
         # searoute's default restriction (its Chukchi edges are labelled "northwest"), so its
         # NSR figure shows the known gap: it cannot route the NSR at all
-        f = searoute.searoute(list(a[::-1]), list(b[::-1]), units="naut")
-        print(f"{source}: published {nm} nm | planner {r.distance_nm:.0f} nm "
+        f = searoute.searoute([pa.lon, pa.lat], [pb.lon, pb.lat], units="naut")
+        print(f"  {source}: published {nm} nm | planner {r.distance_nm:.0f} nm "
               f"({(r.distance_nm / nm - 1) * 100:+.1f} %) | searoute "
               f"{f.properties['length']:.0f} nm ({(f.properties['length'] / nm - 1) * 100:+.1f} %)")
 

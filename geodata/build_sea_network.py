@@ -251,18 +251,42 @@ def unit(xy: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
+class Tiles:
+    """A polygonal layer cut into ``size``-degree tiles under an STRtree, so that testing
+    hundreds of thousands of short lines against the world's land is fast."""
+
+    def __init__(self, geom, size: float = 2.0):
+        parts = shapely.get_parts(geom)
+        xs, ys = np.meshgrid(np.arange(-180, 180, size), np.arange(-90, 90, size))
+        boxes = shapely.box(xs.ravel(), ys.ravel(), xs.ravel() + size, ys.ravel() + size)
+        bi, pi = shapely.STRtree(parts).query(boxes, predicate="intersects")
+        pieces = shapely.intersection(parts[pi], boxes[bi])
+        pieces = pieces[~shapely.is_empty(pieces)]
+        shapely.prepare(pieces)
+        self.tree = shapely.STRtree(pieces)
+
+
 def lines_cross(a: np.ndarray, b: np.ndarray, geom) -> np.ndarray:
-    """Whether each straight lon/lat segment a->b (b unwrapped next to a) meets ``geom``."""
+    """Whether each straight lon/lat segment a->b (b unwrapped next to a) meets ``geom`` (a
+    geometry or :class:`Tiles`)."""
     x0, y0, x1, y1 = a[:, 0], a[:, 1], b[:, 0].copy(), b[:, 1]
     x1 = np.where(x1 - x0 > 180, x1 - 360, np.where(x1 - x0 < -180, x1 + 360, x1))
     coords = np.empty((2 * len(x0), 2))
     coords[0::2, 0], coords[0::2, 1], coords[1::2, 0], coords[1::2, 1] = x0, y0, x1, y1
     lines = shapely.linestrings(coords, indices=np.repeat(np.arange(len(x0)), 2))
-    hit = shapely.intersects(lines, geom)
+
+    def meets(ln):
+        if isinstance(geom, Tiles):
+            out = np.zeros(len(ln), bool)
+            out[np.unique(geom.tree.query(ln, predicate="intersects")[0])] = True
+            return out
+        return shapely.intersects(ln, geom)
+
+    hit = meets(lines)
     for dx, side in ((360.0, np.minimum(x0, x1) < -180), (-360.0, np.maximum(x0, x1) > 180)):
         if side.any():
             moved = shapely.transform(lines[side], lambda c, dx=dx: c + [dx, 0.0])
-            hit[side] |= shapely.intersects(moved, geom)
+            hit[side] |= meets(moved)
     return hit
 
 
@@ -280,8 +304,8 @@ def augment(base: dict, land, land_eroded) -> dict:
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import dijkstra
 
-    blocked = shapely.union_all([land_eroded, *NO_GO])
-    shapely.prepare(blocked)
+    blocked = Tiles(shapely.union_all([land_eroded, *NO_GO]))
+    print("  land tiled", flush=True)
     base_nodes = sorted({p for e in base for p in e})
     new: dict[tuple, float] = {}  # lattice node -> step km (smallest lattice wins)
     regional: set[tuple] = set()
@@ -319,7 +343,7 @@ def augment(base: dict, land, land_eroded) -> dict:
     pairs = pairs[pairs[:, 1] >= nb]  # at least one new node
     ok = ~lines_cross(xy[pairs[:, 0]], xy[pairs[:, 1]], blocked)
     pairs = pairs[ok]
-    print(f"lattice: {len(nodes) - nb} nodes, {len(pairs)} water edges")
+    print(f"lattice: {len(nodes) - nb} nodes, {len(pairs)} water edges", flush=True)
 
     # facility nodes: linked to the visible nodes near them, or inland by one harbour edge
     fac_edges, fac_nodes = [], []
@@ -430,7 +454,7 @@ def main() -> None:
         repaired += 1
         for p, q in ((a, mid), (mid, b)):
             kept[(min(p, q), max(p, q))] = set(labels)
-    print(f"{len(edges)} edges: {repaired} bent round land, {dropped} dropped")
+    print(f"{len(edges)} edges: {repaired} bent round land, {dropped} dropped", flush=True)
 
     nodes = sorted({p for e in kept for p in e})
     node_xy = np.array(nodes)

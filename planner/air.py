@@ -11,6 +11,7 @@ countries' land and 12 nm territorial sea, and is never shorter than the direct 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import numpy as np
@@ -158,7 +159,12 @@ def air_route(origin: str | tuple[float, float] | Place,
     crossed, in order.
     """
     o, d = resolve_place(origin), resolve_place(destination)
-    codes = _deny_codes(deny)
+    return _air_route_cached(o, d, _deny_codes(deny))
+
+
+@functools.lru_cache(maxsize=65536)
+def _air_route_cached(o: Place, d: Place, codes: tuple[str, ...]) -> Route:
+    """:func:`air_route` on resolved places, cached (routes are immutable)."""
     notes: list[str] = []
     lons, lats, _ = geodesic_paths(o.lat, o.lon, d.lat, d.lon)
     if codes:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from .presence import (call_intervals, purpose_findings, sweep, term_findings,
-                       transit_intervals)
+from .presence import (
+    call_intervals,
+    combine,
+    purpose_findings,
+    sweep,
+    term_findings,
+    transit_intervals,
+)
 from .report import Report
 
 
@@ -17,7 +23,7 @@ def check_plan(plan, transit: bool = False, register=None) -> Report:
 
     intervals = call_intervals(plan, schedule)
     if transit:
-        intervals += transit_intervals(plan, schedule)
+        intervals = combine(intervals, transit_intervals(plan, schedule))
     result = sweep(intervals, plan.agreement)
     findings += result.findings
     findings += term_findings(intervals, plan.agreement)

@@ -19,6 +19,16 @@ STRAIT_STATES = {
     "sunda": ("IDN",),
     "bering": ("USA", "RUS"),
 }
+STRAIT_AREAS = {
+    # lon/lat boxes around each strait's limits (after IHO S-23 "Limits of Oceans and Seas",
+    # 1953, simplified): only stretches inside them count as transit passage.
+    "malacca": (95.0, 0.8, 105.2, 6.5),  # incl. the Singapore Strait to Bintan
+    "hormuz": (55.8, 25.8, 57.2, 27.0),
+    "bab-el-mandeb": (43.0, 12.3, 43.7, 13.0),
+    "gibraltar": (-6.05, 35.75, -5.25, 36.2),
+    "sunda": (105.0, -6.6, 106.3, -5.6),
+    "bering": (-171.0, 64.5, -167.0, 66.8),
+}
 STRAIT_NAMES = {"malacca": "Strait of Malacca", "hormuz": "Strait of Hormuz",
                 "bab-el-mandeb": "Bab-el-Mandeb", "gibraltar": "Strait of Gibraltar",
                 "sunda": "Sunda Strait", "bering": "Bering Strait"}
@@ -110,7 +120,16 @@ def _leg_crossing_findings(leg, i: int, rows: pd.DataFrame, register) -> list[Fi
 
     name = _leg_name(leg)
     straits: dict[str, list] = {}
-    for iso3, grp in rows.groupby("iso3", sort=False):
+    strait_of = [None] * len(rows)
+    if leg.kind == "warship":
+        for k, row in enumerate(rows.itertuples(index=False)):
+            strait_of[k] = _strait_for(leg, row)
+    rows = rows.assign(strait_name=strait_of)
+    for row in rows[rows["strait_name"].notna()].itertuples(index=False):
+        seg = _segment(leg.route, row.entry_km, row.exit_km)
+        straits.setdefault(row.strait_name, []).append(
+            (row.iso3, at(row.entry_km), at(row.exit_km), row.distance_km, seg))
+    for iso3, grp in rows[rows["strait_name"].isna()].groupby("iso3", sort=False):
         entry, exit_ = at(grp["entry_km"].min()), at(grp["exit_km"].max())
         inside_km = float(grp["distance_km"].sum())
         longest = grp.loc[grp["distance_km"].idxmax()]
@@ -129,10 +148,6 @@ def _leg_crossing_findings(leg, i: int, rows: pd.DataFrame, register) -> list[Fi
                                   register=register, leg=i)
             if c:
                 out.append(c)
-            continue
-        strait = next((p for p in leg.passages if iso3 in STRAIT_STATES.get(p, ())), None)
-        if strait:
-            straits.setdefault(strait, []).append((iso3, entry, exit_, inside_km, seg))
             continue
         out.append(Finding(
             "TERRITORIAL_SEA", "warning",
@@ -161,6 +176,25 @@ def _leg_crossing_findings(leg, i: int, rows: pd.DataFrame, register) -> list[Fi
             value=round(inside_nm, 1), assets=[leg.asset], leg=i, segment=seg,
             extra={"strait": strait, "states": states}))
     return out
+
+
+def _strait_for(leg, row) -> str | None:
+    """The strait a territorial-sea stretch lies in (by the leg's passages, the bordering
+    states and the strait's area), or None."""
+    import numpy as np
+
+    for p in leg.passages:
+        if row.iso3 not in STRAIT_STATES.get(p, ()):
+            continue
+        x0, y0, x1, y1 = STRAIT_AREAS[p]
+        mid_km = (row.entry_km + row.exit_km) / 2
+        cum = leg.route.cumulative_km()
+        lon = float(np.interp(mid_km, cum, leg.route.lons))
+        lat = float(np.interp(mid_km, cum, leg.route.lats))
+        lon = (lon + 180.0) % 360.0 - 180.0
+        if x0 <= lon <= x1 and y0 <= lat <= y1:
+            return p
+    return None
 
 
 def _leg_name(leg) -> str:

@@ -10,6 +10,7 @@ import pandas as pd
 from .catalogue import Place, facilities, resolve_place
 from .findings import Finding
 
+
 def _ts(t) -> dt.datetime:
     return t.to_pydatetime() if isinstance(t, pd.Timestamp) else t
 

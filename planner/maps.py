@@ -137,7 +137,7 @@ def shift_lon(lon: float, west: float) -> float:
 
 def shift_line(lons: Iterable[float], west: float) -> np.ndarray:
     """Unwrapped longitudes moved as a whole so that the first lies in the window."""
-    arr = np.asarray(list(lons), float)
+    arr = np.asarray(lons if isinstance(lons, np.ndarray) else list(lons), float)
     if arr.size == 0:
         return arr
     return arr + (shift_lon(arr[0], west) - arr[0])
@@ -282,51 +282,90 @@ def _place_name(pid: str, extra: Mapping[str, Any]) -> str:
 def leg_features(legs: pd.DataFrame, west: float, tolerance_deg: float, *,
                  asset_names: Mapping[str, str] | None = None,
                  asset_index: Mapping[str, int] | None = None,
-                 places: Mapping[str, Any] | None = None) -> dict[str, list[dict]]:
-    """GeoJSON features of the legs, by mode (``{"sea": [...], "air": [...]}``).
+                 places: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """GeoJSON features of the legs by mode, and the tables their popups refer to:
+    ``{"sea": [...], "air": [...], "tables": {...}}``.
 
     Each feature is a LineString along ``route.lons/lats`` (unwrapped, shifted into the
-    window, simplified, rounded) with properties: ``i`` leg number (row position), ``a`` asset
-    index, ``s`` style key (``mode|nation``), ``t0``/``t1`` depart/arrive in epoch minutes,
-    ``m`` mid-leg point and ``b`` bearing there (degrees) for the direction arrow, ``p`` the
-    escaped popup HTML and ``t`` the escaped tooltip.
+    window, simplified, rounded) with compact properties: ``i`` leg number (row position),
+    ``a`` asset index, ``s`` style key (``mode|nation``), ``t0``/``t1`` depart/arrive in epoch
+    minutes (None if unknown), ``m`` mid-leg point and ``b`` bearing there (degrees) for the
+    direction arrow, ``f``/``o`` from/to indices into ``tables["places"]``, ``d`` distance
+    ``[nm, km]`` (whole numbers), ``ps``/``cc`` passages and countries crossed (escaped text).
+    ``tables`` holds escaped text only: ``heads`` (popup title per asset index), ``names``
+    (asset names), ``places`` (place names). The browser builds the popup from these
+    (``relos.legPopup``), as :func:`leg_popup` does here: 2,000 popups would otherwise be
+    most of the page.
     """
     names = dict(asset_names or {})
     index = dict(asset_index or {})
     extra = dict(places or {})
-    out: dict[str, list[dict]] = {"sea": [], "air": []}
-    for pos, leg in enumerate(legs.drop(columns=legs.geometry.name
-                                        if isinstance(legs, gpd.GeoDataFrame) else [])
-                               .to_dict("records")):
+    rows = legs.drop(columns=legs.geometry.name if isinstance(legs, gpd.GeoDataFrame) else [])
+    out: dict[str, Any] = {"sea": [], "air": []}
+    place_ix: dict[str, int] = {}
+    heads: dict[int, str] = {}
+    for pos, leg in enumerate(rows.to_dict("records")):
         route = leg["route"]
         mode = str(leg.get("mode", getattr(route, "mode", "sea")))
         nation = str(leg.get("nation", ""))
         asset = str(leg.get("asset", ""))
+        a = index.setdefault(asset, len(index))
+        heads.setdefault(a, f"<b>{esc(names.get(asset, asset))}</b> ({esc(nation)}, "
+                            f"{esc(leg.get('kind', ''))})")
         coords = line_coords(route.lons, route.lats, west, tolerance_deg)
-        mx, my, b = midpoint_bearing(shift_line(route.lons, west), route.lats)
+        xy = np.asarray(coords)  # the arrow sits on the line as drawn
+        mx, my, b = midpoint_bearing(xy[:, 0], xy[:, 1])
         frm, to = str(leg.get("from", route.origin)), str(leg.get("to", route.destination))
-        dist_km = float(leg.get("distance_km", route.distance_km))
-        dist_nm = float(leg.get("distance_nm", route.distance_nm))
-        popup = (f"<b>{esc(names.get(asset, asset))}</b> ({esc(nation)}, "
-                 f"{esc(leg.get('kind', ''))})" + _rows([
-                     ("leg", f"{_place_name(frm, extra)} \u2192 {_place_name(to, extra)}"),
-                     ("mode", mode),
-                     ("depart", _utc(leg.get("depart"))),
-                     ("arrive", _utc(leg.get("arrive"))),
-                     ("distance", f"{dist_nm:,.0f} nm ({dist_km:,.0f} km)"),
-                     ("passages", list(leg.get("passages") or [])),
-                     ("countries crossed", list(leg.get("countries_crossed") or [])),
-                 ]))
-        props = {
-            "i": pos, "a": index.get(asset, 0), "s": f"{mode}|{nation}",
-            "t0": _epoch_min(leg["depart"]), "t1": _epoch_min(leg["arrive"]),
+        props: dict[str, Any] = {
+            "i": pos, "a": a, "s": f"{mode}|{nation}",
+            "t0": _epoch_min(leg.get("depart")), "t1": _epoch_min(leg.get("arrive")),
             "m": [round(mx, DECIMALS), round(my, DECIMALS)], "b": round(b, 1),
-            "p": popup, "t": esc(f"{names.get(asset, asset)}: {frm} \u2192 {to}"),
+            "f": place_ix.setdefault(frm, len(place_ix)),
+            "o": place_ix.setdefault(to, len(place_ix)),
+            "d": [round(float(leg.get("distance_nm", route.distance_nm))),
+                  round(float(leg.get("distance_km", route.distance_km)))],
         }
+        for key, col in (("ps", "passages"), ("cc", "countries_crossed")):
+            items = _present(leg.get(col))
+            if items is not None and len(items):
+                props[key] = esc(", ".join(str(x) for x in items))
         out["air" if mode == "air" else "sea"].append(
             {"type": "Feature", "properties": props,
              "geometry": {"type": "LineString", "coordinates": coords}})
+    n_assets = max(index.values(), default=-1) + 1
+    inv = {v: k for k, v in index.items()}
+    out["tables"] = {
+        "heads": [heads.get(i, f"<b>{esc(names.get(inv.get(i, ''), inv.get(i, '')))}</b>")
+                  for i in range(n_assets)],
+        "names": [esc(names.get(inv.get(i, ""), inv.get(i, ""))) for i in range(n_assets)],
+        "places": [esc(_place_name(pid, extra)) for pid in place_ix],
+    }
     return out
+
+
+def leg_popup(props: Mapping[str, Any], tables: Mapping[str, list[str]]) -> str:
+    """The popup HTML of one leg feature, exactly as ``relos.legPopup`` builds it."""
+    def row(k: str, v: str) -> str:
+        return f"<tr><td>{k}</td><td>{v}</td></tr>"
+
+    def when(t: int | None) -> str:
+        return pd.Timestamp(t * 60, unit="s", tz="UTC").strftime("%Y-%m-%d %H:%MZ")
+
+    html_ = tables["heads"][props["a"]] + '<table class="relos-popup">'
+    html_ += row("leg", f'{tables["places"][props["f"]]} \u2192 {tables["places"][props["o"]]}')
+    html_ += row("mode", props["s"].split("|")[0] if props["s"].startswith("air|") else "sea")
+    html_ += row("depart", when(props["t0"])) if props["t0"] is not None else ""
+    html_ += row("arrive", when(props["t1"])) if props["t1"] is not None else ""
+    html_ += row("distance", f'{props["d"][0]:,} nm ({props["d"][1]:,} km)')
+    html_ += row("passages", props["ps"]) if props.get("ps") else ""
+    html_ += row("countries crossed", props["cc"]) if props.get("cc") else ""
+    return html_ + "</table>"
+
+
+def leg_tooltip(props: Mapping[str, Any], tables: Mapping[str, list[str]]) -> str:
+    """The tooltip text (escaped HTML) of one leg feature, as ``relos.legTip`` builds it."""
+    return (f'{tables["names"][props["a"]]}: {tables["places"][props["f"]]} \u2192 '
+            f'{tables["places"][props["o"]]}')
 
 
 def leg_styles(nations: Iterable[str], colours: Mapping[str, str]) -> dict[str, dict]:
@@ -808,19 +847,25 @@ def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -
         if col in legs:
             used += [str(x) for x in legs[col]]
     used = list(dict.fromkeys(used))
-    lons = [float(x) for r in legs.get("route", []) for x in r.lons[:: max(len(r.lons) // 50, 1)]]
-    lons += [float(r.lons[-1]) for r in legs.get("route", [])]
-    lats = [float(y) for r in legs.get("route", []) for y in r.lats]
-    for pid in used:
-        if pid in fac.index:
-            lons.append(float(fac.loc[pid, "lon"]))
-            lats.append(float(fac.loc[pid, "lat"]))
-    for p in extra.values():
-        lons.append(float(p.lon))
-        lats.append(float(p.lat))
-    west = display_west(lons)
-    tol = tolerance_for([shift_lon(x, west) for x in lons], lats)
-    shown_lons = [shift_lon(x, west) for x in lons]
+    routes = list(legs["route"]) if "route" in legs else []
+    lons: list[float] = []  # a sample of every route (ends and extremes kept)
+    lats: list[float] = []
+    for r in routes:
+        x = np.asarray(r.lons, float)
+        k = np.unique(np.r_[np.linspace(0, len(x) - 1, min(len(x), 50)).astype(int),
+                            np.argmin(x), np.argmax(x)])
+        lons += x[k].tolist()
+        lats += [float(np.min(r.lats)), float(np.max(r.lats))]
+    points = [(float(fac.loc[pid, "lon"]), float(fac.loc[pid, "lat"])) for pid in used
+              if pid in fac.index]
+    points += [(float(p.lon), float(p.lat)) for p in extra.values()]
+    west = display_west(lons + [x for x, _ in points])
+    shown_lons = [shift_lon(x, west) for x, _ in points]
+    for r in routes:  # a route moves as a whole (continuous across 180)
+        shift = shift_lon(float(r.lons[0]), west) - float(r.lons[0])
+        shown_lons += [float(np.min(r.lons)) + shift, float(np.max(r.lons)) + shift]
+    lats += [y for _, y in points]
+    tol = tolerance_for(shown_lons, lats)
     m = _new_map(tiles, offline, west, _bounds(shown_lons, lats))
 
     nations = sorted({str(a.nation) for a in assets} | set(legs.get("nation", pd.Series(
@@ -884,7 +929,8 @@ def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -
         if feats[mode]:
             m.add_child(_JsonLayer("geo", {
                 "fc": {"type": "FeatureCollection", "features": feats[mode]},
-                "pane": "relosLines", "z": 400, "styles": styles}, label))
+                "pane": "relosLines", "z": 400, "styles": styles,
+                "legs": feats["tables"]}, label))
 
     # findings
     lines, points, unplaced = finding_features(findings, legs, west, tol, extra) \
@@ -897,7 +943,7 @@ def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -
             "pts": points}, f"Findings ({len(findings)})"))
 
     # time slider
-    timed = [f["properties"] for fs in feats.values() for f in fs
+    timed = [f["properties"] for mode in ("sea", "air") for f in feats[mode]
              if f["properties"]["t0"] is not None and f["properties"]["t1"] is not None]
     if timed:
         t0 = min(q["t0"] for q in timed) * 60

@@ -155,11 +155,35 @@ RUNTIME_JS = r"""
         if (q.b !== undefined) { (heads[q.s] = heads[q.s] || []).push(q); }
       }
     });
-    gj.bindPopup(function (l) { return l.feature.properties.p || ''; }, {maxWidth: 380});
-    gj.bindTooltip(function (l) { return l.feature.properties.t || ''; }, {sticky: true});
+    var T = d.legs;  // leg layers: popups built from compact fields + escaped tables
+    gj.bindPopup(function (l) {
+      return T ? R.legPopup(l.feature.properties, T) : l.feature.properties.p || '';
+    }, {maxWidth: 380});
+    gj.bindTooltip(function (l) {
+      return T ? R.legTip(l.feature.properties, T) : l.feature.properties.t || '';
+    }, {sticky: true});
     g.addLayer(gj);
     arrows(map, r, heads, d.styles).forEach(function (a) { g.addLayer(a); });
     return g;
+  };
+  function row(k, v) { return '<tr><td>' + k + '</td><td>' + v + '</td></tr>'; }
+  function when(min) {
+    return new Date(min * 60000).toISOString().slice(0, 16).replace('T', ' ') + 'Z';
+  }
+  function num(x) { return x.toLocaleString('en-US'); }
+  // every string in T and q.ps/q.cc was HTML-escaped in Python (planner.maps.leg_features)
+  R.legPopup = function (q, T) {
+    return T.heads[q.a] + '<table class="relos-popup">' +
+      row('leg', T.places[q.f] + ' \u2192 ' + T.places[q.o]) +
+      row('mode', q.s.indexOf('air|') === 0 ? 'air' : 'sea') +
+      (q.t0 !== null ? row('depart', when(q.t0)) : '') +
+      (q.t1 !== null ? row('arrive', when(q.t1)) : '') +
+      row('distance', num(q.d[0]) + ' nm (' + num(q.d[1]) + ' km)') +
+      (q.ps ? row('passages', q.ps) : '') + (q.cc ? row('countries crossed', q.cc) : '') +
+      '</table>';
+  };
+  R.legTip = function (q, T) {
+    return T.names[q.a] + ': ' + T.places[q.f] + ' \u2192 ' + T.places[q.o];
   };
   R.findings = function (map, d) {
     var g = R.geo(map, {fc: d.lines, styles: d.styles, pane: 'relosFindings', z: 450});

@@ -30,9 +30,10 @@ MIN_SPEED_KMH = KMH_PER_KN
 ASSET_KINDS = ("warship", "aircraft")
 FACILITY_KINDS = ("port", "airbase", "sea_area")
 ICE_CLASSES = ("none", "Arc4", "Arc5", "Arc6", "Arc7", "Arc8", "Arc9")
+#: Passages a call may ``avoid`` (the sea router's names; see planner.sea.PASSAGES).
 PASSAGES = ("suez", "bab-el-mandeb", "hormuz", "malacca", "sunda", "gibraltar",
             "cape-of-good-hope", "bering", "nsr", "kara-gate", "vilkitsky", "sannikov",
-            "dmitry-laptev")
+            "dmitry-laptev", "panama", "bosporus", "dardanelles", "magellan", "northwest")
 
 TOP_KEYS = ("name", "agreement", "horizon_end", "friendly", "facilities", "assets",
             "detachments")
@@ -571,7 +572,8 @@ def _asset(v: _V, ad, path, places) -> Asset | None:
             continue
         calls.append(Call(at[0], at[1], arrive, depart, purpose, tuple(avoid), tuple(deny),
                           problems.line(cpath)))
-    if calls and calls[0].arrive is None and calls[0].depart is None:
+    if (calls and len(calls) == len(itin) and calls[0].arrive is None
+            and calls[0].depart is None):
         problems.add(path + ("itinerary", 0, "depart"),
                      "the first call needs a depart (or an arrive) time to anchor the schedule")
     if None in (aid, nation, kind, crew, speed_kmh, range_km, ice) or len(calls) != len(itin):

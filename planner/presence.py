@@ -2,14 +2,18 @@
 
 Presence intervals are half-open, [start, end). Only forces of one party in the other party's
 territory count (the agreement decides who the parties are). The cap check is one event sweep
-over all intervals, O(n log n): at equal times departures are processed before arrivals, so a
-ship leaving as another arrives is not a violation.
+over all intervals, O(n log n) (a sort, then cumulative sums in numpy): at equal times
+departures are processed before arrivals, so a ship leaving as another arrives is not a
+violation.
+
+Intervals travel as a DataFrame with the columns of :data:`INTERVAL_COLUMNS`; times are
+integer microseconds since the epoch (UTC) in ``start_us``/``end_us``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -19,6 +23,7 @@ from .findings import Finding
 
 CAP_CODES = {"warships": "CAP_WARSHIPS", "aircraft": "CAP_AIRCRAFT",
              "personnel": "CAP_PERSONNEL"}
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -43,38 +48,81 @@ class Interval:
     lon: float | None = None
 
 
-def _ts(t) -> dt.datetime:
-    return t.to_pydatetime() if isinstance(t, pd.Timestamp) else t
+INTERVAL_COLUMNS = [f.name for f in fields(Interval)]
 
 
-def call_intervals(plan, schedule) -> list[Interval]:
-    """Intervals for calls and detachments in the other party's territory."""
+def _us(t: dt.datetime) -> int:
+    return int((t - _EPOCH) / dt.timedelta(microseconds=1))
+
+
+def _from_us(us: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(microseconds=int(us))
+
+
+def intervals_frame(intervals: list[Interval] | pd.DataFrame) -> pd.DataFrame:
+    """Intervals as a DataFrame with ``start_us``/``end_us`` added (a frame passes through)."""
+    if isinstance(intervals, pd.DataFrame):
+        return intervals
+    df = pd.DataFrame([astuple(iv) for iv in intervals], columns=INTERVAL_COLUMNS)
+    df["start_us"] = np.array([_us(iv.start) for iv in intervals], dtype=np.int64)
+    df["end_us"] = np.array([_us(iv.end) for iv in intervals], dtype=np.int64)
+    return df
+
+
+def _times_us(series: pd.Series) -> np.ndarray:
+    return pd.to_datetime(series, utc=True).to_numpy("datetime64[us]").astype(np.int64)
+
+
+def call_intervals(plan, schedule) -> pd.DataFrame:
+    """Intervals for calls and detachments in the other party's territory (vectorised over
+    the schedule's calls)."""
     ag: Agreement = plan.agreement
-    out: list[Interval] = []
     calls = schedule.calls
+    parts = []
     if len(calls):
-        cols = [calls[c].to_numpy() for c in ("asset", "nation", "kind", "crew", "host",
-                                                "arrive", "depart", "purpose", "at", "lat",
-                                                "lon")]
-        for asset, nation, kind, crew, host, arrive, depart, purpose, at, lat, lon in zip(
-                *cols, strict=True):
-            if not isinstance(host, str) or not ag.counts_against(nation, host):
-                continue
-            start, end = _ts(pd.Timestamp(arrive)), _ts(pd.Timestamp(depart))
-            if not end > start:
-                continue
-            out.append(Interval(host, nation, asset, start, end, int(kind == "warship"),
-                                int(kind == "aircraft"), int(crew), "call",
-                                purpose if isinstance(purpose, str) else None, at, lat, lon))
-    for d in plan.detachments:
-        host = d.place.country
-        if host and ag.counts_against(d.nation, host):
-            out.append(Interval(host, d.nation, d.id, d.start, d.end, 0, 0, d.strength,
-                                "detachment", d.purpose, d.at, d.place.lat, d.place.lon))
-    return out
+        host = calls["host"]
+        nation = calls["nation"]
+        counts = (host.isin(ag.parties) & nation.isin(ag.parties) & (host != nation)
+                  & host.notna())
+        c = calls[counts]
+        start_us, end_us = _times_us(c["arrive"]), _times_us(c["depart"])
+        keep = end_us > start_us
+        c = c[keep]
+        kind = c["kind"].to_numpy()
+        parts.append(pd.DataFrame({
+            "host": c["host"].to_numpy(), "nation": c["nation"].to_numpy(),
+            "who": c["asset"].to_numpy(), "start": c["arrive"].to_numpy(),
+            "end": c["depart"].to_numpy(), "warships": (kind == "warship").astype(int),
+            "aircraft": (kind == "aircraft").astype(int),
+            "personnel": c["crew"].to_numpy(dtype=int), "source": "call",
+            "purpose": c["purpose"].to_numpy(), "facility": c["at"].to_numpy(),
+            "lat": c["lat"].to_numpy(), "lon": c["lon"].to_numpy(),
+            "start_us": start_us[keep], "end_us": end_us[keep]}))
+    dets = [Interval(d.place.country, d.nation, d.id, d.start, d.end, 0, 0, d.strength,
+                     "detachment", d.purpose, d.at, d.place.lat, d.place.lon)
+            for d in plan.detachments
+            if d.place.country and ag.counts_against(d.nation, d.place.country)]
+    if dets:
+        parts.append(intervals_frame(dets))
+    return _concat(parts)
 
 
-def transit_intervals(plan, schedule) -> list[Interval]:
+def combine(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Several interval frames as one."""
+    return _concat(list(frames))
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return intervals_frame([])
+    df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    df["start"] = pd.to_datetime(df["start_us"], unit="us", utc=True)
+    df["end"] = pd.to_datetime(df["end_us"], unit="us", utc=True)
+    return df
+
+
+def transit_intervals(plan, schedule) -> pd.DataFrame:
     """Intervals while legs cross a host's sovereign territory (land, 12 nm sea, airspace),
     entry and exit interpolated along the route at the leg's average speed, to the minute."""
     from .territory import crossings
@@ -83,7 +131,8 @@ def transit_intervals(plan, schedule) -> list[Interval]:
     crew_of = {a.id: a.crew for a in plan.assets}
     out: list[Interval] = []
     for leg in schedule.legs.itertuples(index=False):
-        depart, arrive = _ts(leg.depart), _ts(leg.arrive)
+        depart = pd.Timestamp(leg.depart).to_pydatetime()
+        arrive = pd.Timestamp(leg.arrive).to_pydatetime()
         hours = (arrive - depart).total_seconds() / 3600
         if hours <= 0 or leg.distance_km <= 0:
             continue
@@ -91,17 +140,13 @@ def transit_intervals(plan, schedule) -> list[Interval]:
         for row in cx.itertuples(index=False):
             if not ag.counts_against(leg.nation, row.iso3):
                 continue
-            start = _minute(_ts(row.entry))
-            end = _minute(_ts(row.exit))
+            start = pd.Timestamp(row.entry).floor("min").to_pydatetime()
+            end = pd.Timestamp(row.exit).floor("min").to_pydatetime()
             if end > start:
                 out.append(Interval(row.iso3, leg.nation, leg.asset, start, end,
                                     int(leg.kind == "warship"), int(leg.kind == "aircraft"),
                                     int(crew_of.get(leg.asset, 0)), "transit"))
-    return out
-
-
-def _minute(t: dt.datetime) -> dt.datetime:
-    return t.replace(second=0, microsecond=0)
+    return intervals_frame(out)
 
 
 @dataclass
@@ -113,184 +158,173 @@ class SweepResult:
     headroom: pd.DataFrame
 
 
-def sweep(intervals: list[Interval], agreement: Agreement,
+def sweep(intervals: list[Interval] | pd.DataFrame, agreement: Agreement,
           pairs: list[tuple[str, str]] | None = None) -> SweepResult:
     """Count presence per (host, nation) over time and report cap violations.
 
     One finding per maximal interval above a cap, with the peak value and the assets present
-    at the peak. Runs in O(n log n) for n intervals. ``pairs`` lists (host, nation) pairs to
-    report headroom for even when nobody is present (default: every ordered pair of parties).
+    at the peak. ``pairs`` lists (host, nation) pairs to report headroom for even when nobody
+    is present (default: every ordered pair of parties).
     """
+    df = intervals_frame(intervals)
     caps = agreement.caps
-    groups: dict[tuple[str, str], list[Interval]] = {}
     if pairs is None:
         pairs = [(h, n) for h in agreement.parties for n in agreement.parties if h != n]
-    for pair in pairs:
-        groups[pair] = []
-    for iv in intervals:
-        groups.setdefault((iv.host, iv.nation), []).append(iv)
-
-    rows: list[tuple] = []
+    present_pairs = set(zip(df["host"], df["nation"], strict=True)) if len(df) else set()
+    presence_parts: list[pd.DataFrame] = []
     findings: list[Finding] = []
     head: list[dict] = []
-    for (host, nation), ivs in sorted(groups.items()):
-        n = len(ivs)
-        if n == 0:
+    groups = dict(iter(df.groupby(["host", "nation"], sort=True))) if len(df) else {}
+    for host, nation in sorted(set(pairs) | present_pairs):
+        g = groups.get((host, nation))
+        if g is None:
             for cat in CATEGORIES:
                 limit = caps.get(cat)
                 head.append({"host": host, "nation": nation, "category": cat, "peak": 0,
                              "peak_at": None, "limit": limit, "headroom": limit})
             continue
-        times = np.empty(2 * n, dtype="datetime64[us]")
-        times[:n] = [np.datetime64(iv.start.replace(tzinfo=None), "us") for iv in ivs]
-        times[n:] = [np.datetime64(iv.end.replace(tzinfo=None), "us") for iv in ivs]
-        kind = np.concatenate([np.ones(n, np.int8), np.zeros(n, np.int8)])  # 0 = leave
-        idx = np.concatenate([np.arange(n), np.arange(n)])
-        order = np.lexsort((kind, times))  # by time, then departures first
-        counts = dict.fromkeys(CATEGORIES, 0)
-        present: dict[str, int] = {}  # who -> number of open intervals
-        peak = dict.fromkeys(CATEGORIES, 0)
-        peak_at: dict[str, dt.datetime | None] = dict.fromkeys(CATEGORIES)
-        open_v: dict[str, dict | None] = dict.fromkeys(CATEGORIES)
-        kinds = _kinds(ivs)
-        k = 0
-        while k < len(order):
-            t = times[order[k]]
-            while k < len(order) and times[order[k]] == t:
-                j = order[k]
-                iv = ivs[idx[j]]
-                sign = 1 if kind[j] else -1
-                counts["warships"] += sign * iv.warships
-                counts["aircraft"] += sign * iv.aircraft
-                counts["personnel"] += sign * iv.personnel
-                present[iv.who] = present.get(iv.who, 0) + sign
-                if present[iv.who] == 0:
-                    del present[iv.who]
-                k += 1
-            when = _aware(t)
-            for cat in CATEGORIES:
-                c = counts[cat]
-                if c > peak[cat]:
-                    peak[cat], peak_at[cat] = c, when
-                limit = caps.get(cat)
-                v = open_v[cat]
-                if limit is not None and c > limit:
-                    if v is None:
-                        open_v[cat] = {"start": when, "value": c,
-                                       "assets": _contributors(present, kinds, cat)}
-                    elif c > v["value"]:
-                        v["value"] = c
-                        v["assets"] = _contributors(present, kinds, cat)
-                elif v is not None:
-                    findings.append(_cap_finding(host, nation, cat, v, when, limit))
-                    open_v[cat] = None
-            rows.append((host, nation, when, dict(counts)))
-        for cat in CATEGORIES:  # cannot stay open: every interval ends
-            if open_v[cat] is not None:
-                findings.append(_cap_finding(host, nation, cat, open_v[cat], None,
-                                             caps.get(cat)))
-        for cat in CATEGORIES:
-            limit = caps.get(cat)
-            head.append({"host": host, "nation": nation, "category": cat, "peak": peak[cat],
-                         "peak_at": peak_at[cat], "limit": limit,
-                         "headroom": None if limit is None else limit - peak[cat]})
-    presence = _tidy(rows)
+        p, f, h = _sweep_group(host, nation, g, caps)
+        presence_parts.append(p)
+        findings += f
+        head += h
+    presence = (pd.concat(presence_parts, ignore_index=True) if presence_parts
+                else pd.DataFrame(columns=["host", "nation", "category", "start", "end",
+                                           "count"]))
     headroom = pd.DataFrame(head, columns=["host", "nation", "category", "peak", "peak_at",
                                            "limit", "headroom"])
     findings.sort(key=lambda f: (f.start, f.host, f.code))
     return SweepResult(presence, findings, headroom)
 
 
-def _contributors(present: dict[str, int], kinds: dict[str, str], cat: str) -> list[str]:
-    """Who adds to a category right now: warships/aircraft by kind, personnel everyone."""
-    if cat == "personnel":
-        return sorted(present)
-    return sorted(w for w in present if kinds.get(w) == cat)
+def _sweep_group(host: str, nation: str, g: pd.DataFrame, caps: dict[str, int]):
+    n = len(g)
+    starts = g["start_us"].to_numpy(np.int64)
+    ends = g["end_us"].to_numpy(np.int64)
+    weights = g[list(CATEGORIES)].to_numpy(np.int64)  # n x 3
+    times = np.concatenate([starts, ends])
+    is_arrival = np.concatenate([np.ones(n, np.int8), np.zeros(n, np.int8)])
+    order = np.lexsort((is_arrival, times))  # by time; departures (0) before arrivals (1)
+    deltas = np.concatenate([weights, -weights])[order]
+    running = np.cumsum(deltas, axis=0)
+    t_sorted = times[order]
+    last = np.r_[t_sorted[1:] != t_sorted[:-1], True]  # the state after each distinct time
+    t_at = t_sorted[last]
+    counts = running[last]  # holds over [t_at[i], t_at[i+1])
+
+    # tidy presence: one row per stretch with a non-zero count
+    rows = []
+    seg_start, seg_end = t_at[:-1], t_at[1:]
+    for k, cat in enumerate(CATEGORIES):
+        c = counts[:-1, k]
+        nz = c != 0
+        if nz.any():
+            rows.append(pd.DataFrame({
+                "host": host, "nation": nation, "category": cat,
+                "start": pd.to_datetime(seg_start[nz], unit="us", utc=True),
+                "end": pd.to_datetime(seg_end[nz], unit="us", utc=True), "count": c[nz]}))
+    presence = (pd.concat(rows, ignore_index=True) if rows
+                else pd.DataFrame(columns=["host", "nation", "category", "start", "end",
+                                           "count"]))
+
+    findings: list[Finding] = []
+    head: list[dict] = []
+    who = g["who"].to_numpy()
+    for k, cat in enumerate(CATEGORIES):
+        c = counts[:, k]
+        peak_i = int(np.argmax(c))
+        peak = int(c[peak_i])
+        limit = caps.get(cat)
+        head.append({"host": host, "nation": nation, "category": cat, "peak": peak,
+                     "peak_at": _from_us(t_at[peak_i]) if peak else None, "limit": limit,
+                     "headroom": None if limit is None else limit - peak})
+        if limit is None:
+            continue
+        over = c > limit
+        if not over.any():
+            continue
+        edges = np.diff(np.r_[0, over.astype(np.int8), 0])
+        run_starts = np.flatnonzero(edges == 1)
+        run_ends = np.flatnonzero(edges == -1)  # first index back within the cap
+        contributes = weights[:, k] > 0
+        for a, b in zip(run_starts, run_ends, strict=True):
+            i = a + int(np.argmax(c[a:b]))
+            t = t_at[i]
+            here = contributes & (starts <= t) & (ends > t)
+            end = _from_us(t_at[b]) if b < len(t_at) else None
+            findings.append(_cap_finding(host, nation, cat, int(c[i]), _from_us(t_at[a]), end,
+                                         limit, sorted(set(who[here].tolist()))))
+    return presence, findings, head
 
 
-def _kinds(ivs: list[Interval]) -> dict[str, str]:
-    kinds: dict[str, str] = {}
-    for iv in ivs:
-        if iv.warships:
-            kinds[iv.who] = "warships"
-        elif iv.aircraft:
-            kinds[iv.who] = "aircraft"
-        else:
-            kinds.setdefault(iv.who, "personnel")
-    return kinds
-
-
-def _aware(t: np.datetime64) -> dt.datetime:
-    return pd.Timestamp(t).tz_localize("UTC").to_pydatetime()
-
-
-def _cap_finding(host, nation, cat, v, end, limit) -> Finding:
-    label = {"warships": "warships", "aircraft": "aircraft", "personnel": "personnel"}[cat]
+def _cap_finding(host, nation, cat, value, start, end, limit, assets) -> Finding:
     until = f" to {end:%Y-%m-%d %H:%MZ}" if end else ""
     return Finding(
         CAP_CODES[cat], "error",
-        f"{v['value']:,} {nation} {label} present in {host} from {v['start']:%Y-%m-%d %H:%MZ}"
-        f"{until}; the cap is {limit:,}. Present at the peak: {', '.join(v['assets'])}",
-        host=host, nation=nation, start=v["start"], end=end, value=v["value"], limit=limit,
-        assets=list(v["assets"]))
+        f"{value:,} {nation} {cat} present in {host} from {start:%Y-%m-%d %H:%MZ}{until}; "
+        f"the cap is {limit:,}. Present at the peak: {', '.join(assets)}",
+        host=host, nation=nation, start=start, end=end, value=value, limit=limit,
+        assets=list(assets))
 
 
-def _tidy(rows: list[tuple]) -> pd.DataFrame:
-    """Piecewise-constant counts as (host, nation, category, start, end, count), one row per
-    stretch with a non-zero count."""
-    out = []
-    for i, (host, nation, when, counts) in enumerate(rows):
-        nxt = rows[i + 1] if i + 1 < len(rows) else None
-        if nxt is None or nxt[0] != host or nxt[1] != nation:
-            continue
-        for cat in CATEGORIES:
-            if counts[cat]:
-                out.append((host, nation, cat, when, nxt[2], counts[cat]))
-    df = pd.DataFrame(out, columns=["host", "nation", "category", "start", "end", "count"])
-    if len(df):
-        df["start"] = pd.to_datetime(df["start"], utc=True)
-        df["end"] = pd.to_datetime(df["end"], utc=True)
-    return df
-
-
-def term_findings(intervals: list[Interval], agreement: Agreement) -> list[Finding]:
+def term_findings(intervals: list[Interval] | pd.DataFrame,
+                  agreement: Agreement) -> list[Finding]:
     """``OUTSIDE_TERM`` for presence before entry into force or after the term's end."""
-    out = []
+    df = intervals_frame(intervals)
+    if not len(df):
+        return []
     lo, hi = agreement.in_force, agreement.term_end
+    lo_us, hi_us = _us(lo), _us(hi)
+    bad = df[(df["start_us"] < lo_us) | (df["end_us"] > hi_us)]
     years = agreement.term_years + (agreement.extension_years if agreement.extended else 0)
-    for iv in intervals:
+    ext = "" if agreement.extended else "; an extension by mutual consent would cover it"
+    out = []
+    for iv in bad.itertuples(index=False):
         parts = []
-        if iv.start < lo:
-            parts.append((iv.start, min(iv.end, lo), f"before the agreement is in force "
-                                                     f"({lo:%Y-%m-%d})"))
-        if iv.end > hi:
-            ext = "" if agreement.extended else "; an extension by mutual consent would cover it"
-            parts.append((max(iv.start, hi), iv.end, f"after the {years}-year term ends "
-                                                     f"({hi:%Y-%m-%d}){ext}"))
-        for start, end, why in parts:
+        if iv.start_us < lo_us:
+            parts.append((iv.start_us, min(iv.end_us, lo_us),
+                          f"before the agreement is in force ({lo:%Y-%m-%d})"))
+        if iv.end_us > hi_us:
+            parts.append((max(iv.start_us, hi_us), iv.end_us,
+                          f"after the {years}-year term ends ({hi:%Y-%m-%d}){ext}"))
+        for s_us, e_us, why in parts:
+            start, end = _from_us(s_us), _from_us(e_us)
             out.append(Finding(
                 "OUTSIDE_TERM", "error",
                 f"{iv.who} ({iv.nation}) is present in {iv.host} from {start:%Y-%m-%d %H:%MZ} "
                 f"to {end:%Y-%m-%d %H:%MZ}, {why}",
                 host=iv.host, nation=iv.nation, start=start, end=end, assets=[iv.who],
-                facility=iv.facility, lat=iv.lat, lon=iv.lon))
+                facility=_opt(iv.facility), lat=_opt(iv.lat), lon=_opt(iv.lon)))
     return out
 
 
-def purpose_findings(intervals: list[Interval], agreement: Agreement) -> list[Finding]:
+def purpose_findings(intervals: list[Interval] | pd.DataFrame,
+                     agreement: Agreement) -> list[Finding]:
     """``PURPOSE`` for a call or detachment in the other party's territory whose purpose is
     missing or not one the agreement permits."""
-    out = []
+    df = intervals_frame(intervals)
+    if not len(df):
+        return []
+    bad = df[(df["source"] != "transit") & ~df["purpose"].isin(agreement.purposes)]
     allowed = ", ".join(agreement.purposes)
-    for iv in intervals:
-        if iv.source == "transit" or iv.purpose in agreement.purposes:
-            continue
-        what = ("has no purpose" if not iv.purpose
-                else f"has purpose {iv.purpose!r}, which the agreement does not permit")
+    out = []
+    for iv in bad.itertuples(index=False):
+        purpose = _opt(iv.purpose)
+        what = ("has no purpose" if not purpose
+                else f"has purpose {purpose!r}, which the agreement does not permit")
+        start = _from_us(iv.start_us)
         out.append(Finding(
             "PURPOSE", "error",
             f"{iv.who} ({iv.nation}) at {iv.facility} in {iv.host} from "
-            f"{iv.start:%Y-%m-%d %H:%MZ} {what}; permitted: {allowed}",
-            host=iv.host, nation=iv.nation, start=iv.start, end=iv.end, assets=[iv.who],
-            facility=iv.facility, lat=iv.lat, lon=iv.lon))
+            f"{start:%Y-%m-%d %H:%MZ} {what}; permitted: {allowed}",
+            host=iv.host, nation=iv.nation, start=start, end=_from_us(iv.end_us),
+            assets=[iv.who], facility=_opt(iv.facility), lat=_opt(iv.lat), lon=_opt(iv.lon)))
     return out
+
+
+def _opt(v):
+    """None for missing values (NaN/None), the value otherwise."""
+    if v is None:
+        return None
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    return v.item() if hasattr(v, "item") else v

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,7 +35,7 @@ class Route:
         """Route length in nautical miles."""
         return self.distance_km / KM_PER_NM
 
-    @property
+    @functools.cached_property
     def geometry(self) -> LineString | MultiLineString:
         """The path in lon/lat, split at the antimeridian."""
         return split_antimeridian(self.lons, self.lats)

@@ -3,13 +3,18 @@
 The layer is ``geodata/territory.parquet`` (built by ``geodata/build_territory.py`` from
 Natural Earth 10m admin-0, German point of view; see ``geodata/SOURCES.md``).
 
-Crossings are computed without looping over countries: the route is cut into straight lon/lat
-segments (cut again at +/-180), the segments are matched against short chunks of every
-country's boundary (sovereign and land) through an STRtree, and the points where they cross
-become breakpoints along the route. Between two breakpoints the country cannot change, so one
-point-in-polygon test (prepared geometries, again through an STRtree) per interval classifies
-it. Distances along the route are geodesic: a breakpoint's position inside a segment is mapped
-linearly onto that segment's WGS84 length (``Route.cumulative_km()``).
+Crossings are computed without looping over countries or building a geometry per segment:
+the route is cut into straight lon/lat segments (cut again at +/-180); every edge of every
+country's boundary (sovereign and land) is bucketed once into a ``GRID_DEG`` lon/lat grid, a
+summed-area table of that grid drops the segments whose bounding box holds no boundary edge
+(most of them: open sea and country interiors), and the remaining segment-edge pairs sharing
+a cell are intersected exactly in numpy (only the cells a segment passes through; each pair
+counted once). The points where they cross become breakpoints along the route.
+Between two breakpoints the country cannot change, so one point classifies each interval:
+a point in a grid cell that no boundary edge touches takes the cell's cached class (found once
+per cell), others are tested against the prepared polygons through an STRtree. Distances
+along the route are geodesic: a breakpoint's position inside a segment is mapped linearly onto
+that segment's WGS84 length (``Route.cumulative_km()``).
 """
 
 from __future__ import annotations
@@ -29,7 +34,9 @@ from .paths import geodata_path
 from .route import Route
 
 LAYER_FILE = "territory.parquet"
-EDGE_NODE_CAPACITY = 10  # STRtree fan-out over boundary edges (speed only)
+GRID_DEG = 0.1  # cell size of the boundary-edge grid (speed only; results do not depend on it)
+NX, NY = int(round(360 / GRID_DEG)), int(round(180 / GRID_DEG))
+CELL_PAD = 1e-9  # degrees: a segment grazing a cell's corner still visits that cell
 EPS_KM = 1e-6  # intervals shorter than this (1 mm) are numeric noise
 
 _LOCK = threading.Lock()
@@ -77,7 +84,12 @@ class _Index:
     sov_tree: shapely.STRtree
     land_tree: shapely.STRtree
     edges: np.ndarray  # (n, 4) x0, y0, x1, y1 of every sovereign and land boundary edge
-    edge_tree: shapely.STRtree  # over those edges
+    edge_cell0: np.ndarray  # (n, 2) lowest grid cell (ix, iy) of each edge's bounding box
+    cell_start: np.ndarray  # CSR over grid cells (iy * NX + ix) into cell_edges
+    cell_edges: np.ndarray  # edge ids, grouped by cell
+    cell_xy: np.ndarray  # (4, len(cell_edges)) qx, qy, sx, sy of those edges, same order
+    occupied_sat: np.ndarray  # (NY + 1, NX + 1) summed-area table of cells holding edges
+    cell_class: np.ndarray  # (NY * NX, 2) cached sov/land row of edge-free cells; -2 unknown
 
 
 def _boundary_edges(geoms: np.ndarray) -> np.ndarray:
@@ -87,6 +99,42 @@ def _boundary_edges(geoms: np.ndarray) -> np.ndarray:
     same = ring_idx[1:] == ring_idx[:-1]
     e = np.column_stack([coords[:-1][same], coords[1:][same]])
     return e[(e[:, 0] != e[:, 2]) | (e[:, 1] != e[:, 3])]
+
+
+def _cells(xmin, ymin, xmax, ymax) -> tuple[np.ndarray, ...]:
+    """Inclusive grid cell ranges ix0, iy0, ix1, iy1 covering bounding boxes (closed cells:
+    a box touching a cell's border covers that cell)."""
+    ix0 = np.clip(np.floor((xmin + 180.0) / GRID_DEG), 0, NX - 1).astype(np.int64)
+    ix1 = np.clip(np.floor((xmax + 180.0) / GRID_DEG), 0, NX - 1).astype(np.int64)
+    iy0 = np.clip(np.floor((ymin + 90.0) / GRID_DEG), 0, NY - 1).astype(np.int64)
+    iy1 = np.clip(np.floor((ymax + 90.0) / GRID_DEG), 0, NY - 1).astype(np.int64)
+    return ix0, iy0, ix1, iy1
+
+
+def _expand(ix0, iy0, ix1, iy1) -> tuple[np.ndarray, np.ndarray]:
+    """(owner, cell id) of every cell of every inclusive range."""
+    nx, ny = ix1 - ix0 + 1, iy1 - iy0 + 1
+    n = nx * ny
+    owner = np.repeat(np.arange(len(n)), n)
+    k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    ix = ix0[owner] + k % nx[owner]
+    iy = iy0[owner] + k // nx[owner]
+    return owner, iy * NX + ix
+
+
+def _edge_grid(edges: np.ndarray):
+    ix0, iy0, ix1, iy1 = _cells(np.minimum(edges[:, 0], edges[:, 2]),
+                                np.minimum(edges[:, 1], edges[:, 3]),
+                                np.maximum(edges[:, 0], edges[:, 2]),
+                                np.maximum(edges[:, 1], edges[:, 3]))
+    owner, cell = _expand(ix0, iy0, ix1, iy1)
+    order = np.argsort(cell, kind="stable")
+    counts = np.bincount(cell, minlength=NX * NY)
+    start = np.r_[0, np.cumsum(counts)]
+    occ = (counts > 0).reshape(NY, NX).astype(np.int32)
+    sat = np.zeros((NY + 1, NX + 1), np.int32)
+    sat[1:, 1:] = occ.cumsum(0).cumsum(1)
+    return np.column_stack([ix0, iy0]), start, owner[order], sat
 
 
 def _index() -> _Index:
@@ -103,11 +151,14 @@ def _index() -> _Index:
                 shapely.prepare(sov)
                 shapely.prepare(land)
                 edges = np.vstack([_boundary_edges(sov), _boundary_edges(land)])
-                lines = shapely.linestrings(edges.reshape(-1, 2),
-                                            indices=np.repeat(np.arange(len(edges)), 2))
+                cell0, start, cell_edges, sat = _edge_grid(edges)
+                e = edges[cell_edges]
+                cell_xy = np.ascontiguousarray(
+                    np.stack([e[:, 0], e[:, 1], e[:, 2] - e[:, 0], e[:, 3] - e[:, 1]]))
                 idx = _Index(np.asarray(gdf["iso3"].values, dtype=object), sov, land,
-                             shapely.STRtree(sov), shapely.STRtree(land), edges,
-                             shapely.STRtree(lines, node_capacity=EDGE_NODE_CAPACITY))
+                             shapely.STRtree(sov), shapely.STRtree(land), edges, cell0,
+                             start, cell_edges, cell_xy, sat,
+                             np.full((NX * NY, 2), -2, np.int64))
                 _CACHE["index"] = idx
     return idx  # type: ignore[return-value]
 
@@ -116,16 +167,16 @@ def _normalise_lon(lon: np.ndarray) -> np.ndarray:
     return (np.asarray(lon, float) + 180.0) % 360.0 - 180.0
 
 
-def _classify(lons: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row index of the sovereign area and of the land containing each point (-1: none).
+def _classify_exact(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row index of the sovereign area and of the land containing each (normalised) point
+    (-1: none), and whether several sovereign areas contain it.
 
     Where sovereign areas overlap, the one whose land is nearest wins.
     """
     idx = _index()
-    x = _normalise_lon(lons)
-    y = np.asarray(lats, float)
     pts = shapely.points(x, y)
     out = []
+    multi_pt = np.zeros(len(x), bool)
     for geoms, tree, tie_break in ((idx.sov, idx.sov_tree, True),
                                    (idx.land, idx.land_tree, False)):
         res = np.full(len(x), -1, dtype=np.int64)
@@ -136,12 +187,45 @@ def _classify(lons: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarra
         if tie_break and len(pi):
             counts = np.bincount(pi, minlength=len(x))
             multi = np.flatnonzero(counts > 1)
+            multi_pt[multi] = True
             for p in multi:
                 cand = gi[pi == p]
                 d = shapely.distance(idx.land[cand], pts[p])
                 res[p] = cand[int(np.argmin(d))]
         out.append(res)
-    return out[0], out[1]
+    return out[0], out[1], multi_pt
+
+
+def _classify(lons: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row index of the sovereign area and of the land containing each point (-1: none).
+
+    Where sovereign areas overlap, the one whose land is nearest wins. A point in a grid cell
+    that no boundary edge touches has the class of the whole cell (cached per cell; cells
+    where sovereign areas overlap are always tested exactly).
+    """
+    idx = _index()
+    x = _normalise_lon(lons)
+    y = np.asarray(lats, float)
+    ix, iy, _, _ = _cells(x, y, x, y)
+    cell = iy * NX + ix
+    sat = idx.occupied_sat
+    free = (sat[iy + 1, ix + 1] - sat[iy, ix + 1] - sat[iy + 1, ix] + sat[iy, ix]) == 0
+    cls = idx.cell_class
+    unknown = np.unique(cell[free & (cls[cell, 0] == -2)])
+    if len(unknown):
+        cx = (unknown % NX + 0.5) * GRID_DEG - 180.0
+        cy = (unknown // NX + 0.5) * GRID_DEG - 90.0
+        s_, l_, m_ = _classify_exact(cx, cy)
+        cls[unknown, 0] = np.where(m_, -3, s_)  # -3: overlap, never cached
+        cls[unknown, 1] = l_
+    sov = np.full(len(x), -1, np.int64)
+    land = np.full(len(x), -1, np.int64)
+    cached = free & (cls[cell, 0] != -3)
+    sov[cached], land[cached] = cls[cell[cached], 0], cls[cell[cached], 1]
+    rest = np.flatnonzero(~cached)
+    if len(rest):
+        sov[rest], land[rest], _ = _classify_exact(x[rest], y[rest])
+    return sov, land
 
 
 def country_at(lat: float, lon: float) -> str | None:
@@ -188,6 +272,33 @@ def _segments(lons: np.ndarray, lats: np.ndarray, cum_km: np.ndarray, leg: np.nd
             np.r_[ak0, bk0], np.r_[ak1, bk1], np.r_[sl, sl[c]])
 
 
+def _segment_cells(x0, y0, x1, y1, ix0, iy0, ix1, iy1) -> tuple[np.ndarray, np.ndarray]:
+    """(segment, cell id) of the grid cells each straight segment passes through (cells
+    grazed within ``CELL_PAD`` included), column by column: within a column the segment spans
+    a y-range, and the cells of that range are the ones it visits."""
+    ncol = ix1 - ix0 + 1
+    seg = np.repeat(np.arange(len(x0)), ncol)
+    col = ix0[seg] + (np.arange(int(ncol.sum())) - np.repeat(np.cumsum(ncol) - ncol, ncol))
+    sx0, sy0, sx1, sy1 = x0[seg], y0[seg], x1[seg], y1[seg]
+    left = col * GRID_DEG - 180.0
+    xa = np.maximum(np.minimum(sx0, sx1), left)
+    xb = np.minimum(np.maximum(sx0, sx1), left + GRID_DEG)
+    dx = sx1 - sx0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = np.where(dx != 0, (sy1 - sy0) / dx, 0.0)
+    ya = np.where(dx != 0, sy0 + (xa - sx0) * slope, np.minimum(sy0, sy1))
+    yb = np.where(dx != 0, sy0 + (xb - sx0) * slope, np.maximum(sy0, sy1))
+    lo = np.maximum(np.minimum(ya, yb) - CELL_PAD, np.minimum(sy0, sy1))
+    hi = np.minimum(np.maximum(ya, yb) + CELL_PAD, np.maximum(sy0, sy1))
+    r0 = np.clip(np.floor((lo + 90.0) / GRID_DEG), iy0[seg], iy1[seg]).astype(np.int64)
+    r1 = np.clip(np.floor((hi + 90.0) / GRID_DEG), iy0[seg], iy1[seg]).astype(np.int64)
+    r1 = np.maximum(r1, r0)
+    nrow = r1 - r0 + 1
+    k = np.repeat(np.arange(len(seg)), nrow)
+    row = r0[k] + (np.arange(int(nrow.sum())) - np.repeat(np.cumsum(nrow) - nrow, nrow))
+    return seg[k], row * NX + col[k]
+
+
 def _breakpoints(lons, lats, cum_km, leg):
     """(leg, km) of every point where some leg crosses a sovereign or land boundary."""
     x0, y0, x1, y1, k0, k1, sl = _segments(lons, lats, cum_km, leg)
@@ -195,26 +306,37 @@ def _breakpoints(lons, lats, cum_km, leg):
     x0, y0, x1, y1, k0, k1, sl = (a[moving] for a in (x0, y0, x1, y1, k0, k1, sl))
     if len(x0) == 0:
         return np.empty(0, np.int64), np.empty(0)
-    coords = np.empty((2 * len(x0), 2))
-    coords[0::2, 0], coords[0::2, 1] = x0, y0
-    coords[1::2, 0], coords[1::2, 1] = x1, y1
-    segs = shapely.linestrings(coords, indices=np.repeat(np.arange(len(x0)), 2))
     idx = _index()
-    si, ei = idx.edge_tree.query(segs)  # bounding boxes only; exact test below
+    ix0, iy0, ix1, iy1 = _cells(np.minimum(x0, x1), np.minimum(y0, y1),
+                                np.maximum(x0, x1), np.maximum(y0, y1))
+    sat = idx.occupied_sat
+    near = (sat[iy1 + 1, ix1 + 1] - sat[iy0, ix1 + 1] - sat[iy1 + 1, ix0] + sat[iy0, ix0]) > 0
+    near = np.flatnonzero(near)
+    owner, cell = _segment_cells(x0[near], y0[near], x1[near], y1[near],
+                                 ix0[near], iy0[near], ix1[near], iy1[near])
+    n_e = idx.cell_start[cell + 1] - idx.cell_start[cell]
+    has = n_e > 0
+    owner, cell, n_e = owner[has], cell[has], n_e[has]
+    si = near[np.repeat(owner, n_e)]
+    k = np.arange(int(n_e.sum())) - np.repeat(np.cumsum(n_e) - n_e, n_e)
+    pos = np.repeat(idx.cell_start[cell], n_e) + k  # into the cell-ordered edge arrays
     if len(si) == 0:
         return np.empty(0, np.int64), np.empty(0)
     # segment p + t r against edge q + u s (2-D cross products); parallel pairs are skipped:
     # a route running along a border does not cross it there
-    px, py, rx, ry = x0[si], y0[si], x1[si] - x0[si], y1[si] - y0[si]
-    e = idx.edges[ei]
-    qx, qy, sx, sy = e[:, 0], e[:, 1], e[:, 2] - e[:, 0], e[:, 3] - e[:, 1]
+    px, py = x0[si], y0[si]
+    rx, ry = x1[si] - px, y1[si] - py
+    qx, qy, sx, sy = (a[pos] for a in idx.cell_xy)
     den = rx * sy - ry * sx
     wx, wy = qx - px, qy - py
     with np.errstate(invalid="ignore", divide="ignore"):
         t = (wx * sy - wy * sx) / den
         u = (wx * ry - wy * rx) / den
     hit = (den != 0) & (t >= 0) & (t <= 1) & (u >= 0) & (u <= 1)
-    s, t = si[hit], t[hit]
+    si, t, ei = si[hit], t[hit], idx.cell_edges[pos[hit]]
+    # a pair found in several cells counts once
+    _, first = np.unique(si * len(idx.edges) + ei, return_index=True)
+    s, t = si[first], t[first]
     return sl[s], k0[s] + t * (k1[s] - k0[s])
 
 

@@ -186,6 +186,7 @@ def test_leg_features_follow_route_with_times_popups_and_arrows():
                               asset_index={"tributs": 0, "il76": 1, "kamchatka": 2})
     assert [f["properties"]["i"] for f in feats["sea"]] == [0, 2]
     assert [f["properties"]["i"] for f in feats["air"]] == [1]
+    assert maps.leg_popup(feats["air"][0]["properties"], feats["tables"]).count("<tr>") == 6
     leg0 = feats["sea"][0]
     r = report.legs.iloc[0].route
     assert leg0["geometry"]["coordinates"][0] == pytest.approx([r.lons[0], r.lats[0]], abs=1e-3)
@@ -194,8 +195,13 @@ def test_leg_features_follow_route_with_times_popups_and_arrows():
     p = leg0["properties"]
     assert p["s"] == "sea|RUS" and p["a"] == 0
     assert p["t1"] - p["t0"] == 14 * 24 * 60
-    assert "Admiral Tributs" in p["p"] and "2026-03-01 00:00Z" in p["p"]
-    assert "malacca" in p["p"] and "IDN" in p["p"] and " nm (" in p["p"]
+    popup = maps.leg_popup(p, feats["tables"])
+    assert popup.startswith("<b>Admiral Tributs</b> (RUS, warship)")
+    assert "Vladivostok" in popup and "Visakhapatnam" in popup
+    assert "<td>depart</td><td>2026-03-01 00:00Z</td>" in popup
+    assert f"{round(r.distance_nm):,} nm" in popup
+    assert "malacca" in popup and "IDN" in popup
+    assert maps.leg_tooltip(p, feats["tables"]).startswith("Admiral Tributs: Vladivostok")
     assert 180 < p["b"] < 270  # Vladivostok to Visakhapatnam heads south-west mid-leg
     styles = maps.leg_styles(["RUS"], {"RUS": "#123456"})
     assert "dashArray" in styles["air|RUS"] and "dashArray" not in styles["sea|RUS"]
@@ -267,9 +273,10 @@ def test_plan_strings_are_escaped(layers, payload):
     assert payload not in text
     assert "<img src=x" not in text and "<script>window.__pwned" not in text
     assert text.count("</script>") == text.count("<script")  # nothing closed early
-    leg = payloads(text)["Sea legs"]["fc"]["features"][0]["properties"]
-    assert maps.esc(payload) in leg["p"]
-    assert maps.esc(payload) == leg["t"].split(":")[0]
+    sea = payloads(text)["Sea legs"]
+    leg = sea["fc"]["features"][0]["properties"]
+    assert maps.esc(payload) in maps.leg_popup(leg, sea["legs"])
+    assert maps.leg_tooltip(leg, sea["legs"]).startswith(maps.esc(payload) + ":")
 
 
 def test_offline_html_is_self_contained(layers):
@@ -376,16 +383,26 @@ CHECKS = {
     "canvases": "document.querySelectorAll('canvas').length",
     "layers": "Array.from(document.querySelectorAll('.leaflet-control-layers label'))"
               ".map(l => l.textContent.trim())",
-    "pwned": "[window.__pwned || null, window.__pwned2 || null]",
     "markers": "document.querySelectorAll('.relos-fac').length",
+    # click the first leg and hover it: its popup and tooltip go into the DOM
+    "popup": "(() => { const map = window[document.querySelector('.folium-map').id];"
+             " let leg = null; map.eachLayer(l => { if (!leg && l.feature &&"
+             " l.feature.properties.i === 0) { leg = l; } }); if (!leg) { return null; }"
+             " const ll = leg.getLatLngs()[1]; leg.fire('click', {latlng: ll}, true);"
+             " leg.fire('mouseover', {latlng: ll}, true);"
+             " const pc = document.querySelector('.leaflet-popup-content');"
+             " const tt = document.querySelector('.leaflet-tooltip');"
+             " return [pc && pc.textContent, pc && pc.querySelectorAll('img,script').length,"
+             " tt && tt.textContent]; })()",
+    "pwned": "new Promise(r => setTimeout(() =>"
+             " r([window.__pwned || null, window.__pwned2 || null]), 200))",
     # where the time slider puts the first leg's asset halfway through the leg
     "halfway": "(() => { const l = relos.legs[0];"
                " return relos.where([l], (l.t0 + l.t1) / 2); })()",
     "slider": "(() => { const i = document.querySelector('.relos-time input');"
-              " const m = document.querySelectorAll('path.leaflet-interactive').length;"
               " const lab = document.querySelector('.relos-time span').textContent;"
               " i.value = i.max; i.dispatchEvent(new Event('input'));"
-              " return [lab, document.querySelector('.relos-time span').textContent, m]; })()",
+              " return [lab, document.querySelector('.relos-time span').textContent]; })()",
 }
 
 
@@ -405,12 +422,16 @@ def test_plan_map_in_chromium(layers, tmp_path):
                  "Sovereign territory and 12 nm territorial seas",
                  "Northern Sea Route seas (ice class, plan months)"):
         assert name in r.checks["layers"]
+    text, tags, tip = r.checks["popup"]
+    assert XSS_IMG + XSS_SCRIPT in text and "Vladivostok" in text and "depart" in text
+    assert tags == 0  # the payload is text, not elements
+    assert tip.startswith(XSS_IMG + XSS_SCRIPT + ": Vladivostok")
     assert r.checks["pwned"] == [None, None]
     assert r.checks["markers"] >= len(facilities())
     lon, lat, _ = maps.midpoint_bearing(report.legs.iloc[0].route.lons,
                                         report.legs.iloc[0].route.lats)
     assert r.checks["halfway"] == pytest.approx([lat, lon], abs=1.0)  # along the drawn leg
-    before, after, _ = r.checks["slider"]
+    before, after = r.checks["slider"]
     assert before.startswith("2026-03-01 00:00") and after.startswith("2026-03-18 10:00")
     variance, colours = browser.pixel_stats(r.screenshot)
     assert variance > 50 and colours > 20  # land, sea, legs: not a blank page

@@ -200,3 +200,18 @@ def test_plan_coordinate_place_and_unknown_passage(write_plan):
     bad = GOOD.replace("purpose: exercise\ndetachments", "purpose: exercise\n        avoid: [suze]\ndetachments")
     p = _one(problems_of(write_plan, bad), "avoid[0]")
     assert "did you mean 'suez'" in p.message
+
+
+def test_plan_passages_are_the_sea_routers():
+    from planner.plan import PASSAGES
+    from planner.sea import PASSAGES as SEA_PASSAGES
+
+    assert set(PASSAGES) == set(SEA_PASSAGES)
+
+
+def test_unknown_first_place_gives_one_message(write_plan):
+    text = GOOD.replace("at: visakhapatnam\n        arrive: 2026-03-05T08:00Z\n"
+                        "        depart: 2026-03-20T08:00Z",
+                        "at: visakhapatnm\n        depart: 2026-03-20T08:00Z")
+    probs = problems_of(write_plan, text)
+    assert [p.field for p in probs] == ["assets[0].itinerary[0].at"]

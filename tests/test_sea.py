@@ -16,12 +16,32 @@ from planner.sea import NoSeaRoute, sea_route
 
 YOKOHAMA = "35.44,139.64"  # UN/LOCODE JPYOK position as shipped in PyPI searoute 1.6
 
+PUB151 = ("NGA Pub. 151 Distances Between Ports, 11th ed. (2001), text as reformatted in "
+          "github.com/kaklin/sea-routes PUB151_raw.txt")
+# Pub. 151 port positions (its "central positions"), lat,lon
+BOMBAY = "18.9333,72.85"  # 18 56 00 N, 72 51 00 E
+COLOMBO = "6.95,79.85"  # 6 57 00 N, 79 51 00 E
+COCHIN = "9.9667,76.2556"  # 9 58 00 N, 76 15 20 E
+VISHAKHAPATNAM = "17.6833,83.2833"  # 17 41 00 N, 83 17 00 E
+VLADIVOSTOK = "43.1083,131.8833"  # 43 06 30 N, 131 53 00 E
 # (origin, destination, avoid, published nm, source)
 PUBLISHED = [
     ("murmansk", YOKOHAMA, (), 5770,
      "Valdai Club infographic: Murmansk-Yokohama 5,770 nm via the NSR"),
     ("murmansk", YOKOHAMA, ("nsr",), 12840,
      "Valdai Club infographic: Murmansk-Yokohama 12,840 nm via Suez"),
+    (BOMBAY, COLOMBO, (), 895, f"{PUB151}: Bombay-Colombo 895 nm"),
+    (BOMBAY, "singapore", (), 2441, f"{PUB151}: Bombay-Singapore 2,441 nm"),
+    (BOMBAY, "chennai", (), 1482, f"{PUB151}: Bombay-Madras 1,482 nm"),
+    (COLOMBO, "singapore", (), 1581, f"{PUB151}: Colombo-Singapore 1,581 nm"),
+    (COLOMBO, "chennai", (), 611, f"{PUB151}: Colombo-Madras 611 nm"),
+    (COLOMBO, COCHIN, (), 318, f"{PUB151}: Colombo-Cochin 318 nm"),
+    (VISHAKHAPATNAM, COLOMBO, (), 880, f"{PUB151}: Vishakhapatnam-Colombo 880 nm"),
+    (VISHAKHAPATNAM, "chennai", (), 332, f"{PUB151}: Vishakhapatnam-Madras 332 nm"),
+    (VLADIVOSTOK, "singapore", (), 3004, f"{PUB151}: Vladivostok-Singapore 3,004 nm"),
+    (VLADIVOSTOK, "petropavlovsk-kamchatsky", (), 1348,
+     f"{PUB151}: Vladivostok-Petropavlovsk-Kamchatskiy 1,348 nm"),
+    (VLADIVOSTOK, YOKOHAMA, (), 952, f"{PUB151}: Vladivostok-Yokohama 952 nm"),
 ]
 # Press figures that are not shortest-route distances: both this router and searoute 1.6 give
 # Chennai-Vladivostok ~4,640 nm and Mumbai-St Petersburg ~7,630 nm. Kept to show the gap.
@@ -116,6 +136,8 @@ PORT_PAIRS = [
     ("mumbai", "visakhapatnam"), ("murmansk", "vladivostok"), ("chennai", "vladivostok"),
     ("kochi", "chennai"), ("mumbai", "murmansk"), ("colombo", "singapore"),
     ("severomorsk", "dikson"), ("djibouti", "port-said"), ("cape-town", "mumbai"),
+    ("kochi", "port-blair"), ("severomorsk", "tiksi"), ("chennai", "campbell-bay"),
+    ("vladivostok", "petropavlovsk-kamchatsky"),
 ]
 # canals and the port approaches are land at 10m scale
 CANALS = [box(32.0, 29.6, 32.8, 31.5)]
@@ -159,6 +181,33 @@ def test_plan_of_10k_legs_under_5_s():
             sea_route(places[i], places[j])
     elapsed = time.perf_counter() - t0
     assert elapsed < 5.0, f"{elapsed:.1f} s"
+
+
+def test_kochi_port_blair_round_sri_lanka_and_into_port_blair():
+    r = sea_route("kochi", "port-blair")
+    assert r.lats.min() < 6.0  # round Dondra Head; Palk Strait is not navigable
+    # geodesic lower bound Kochi-Dondra Head-Port Blair is ~1,150 nm; the great circle
+    # Kochi-Port Blair (over India) is 980 nm
+    assert 1100 < r.distance_nm < 1300
+
+
+RIVER_PORTS = {"kolkata", "dudinka"}  # up rivers the land layer draws as land
+
+
+def test_every_port_has_a_close_approach():
+    """Each catalogue port's route leaves it by a short water edge (no 100+ km snaps)."""
+    from planner.catalogue import facilities
+    from planner.geo import geodesic_km
+
+    for pid, row in facilities(kind="port").iterrows():
+        if pid in RIVER_PORTS:
+            continue
+        other = "colombo" if pid != "colombo" else "singapore"
+        if row["lat"] > 60 or pid in ("vladivostok", "petropavlovsk-kamchatsky"):
+            other = "murmansk" if pid != "murmansk" else "arkhangelsk"
+        r = sea_route(pid, other)
+        first = geodesic_km(row["lat"], row["lon"], r.lats[1], r.lons[1])
+        assert first < 15.0, f"{pid}: first leg {first:.0f} km"
 
 
 def test_distance_units():

@@ -1,0 +1,285 @@
+"""The plans in examples/: each loads, checks, and gives the findings worked out by hand in its
+header comment (times from the plan, caps and lead times from the agreement and
+geodata/clearances.csv)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from planner import Plan
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+UTC = dt.UTC
+
+
+def T(text: str) -> dt.datetime:
+    """'2026-03-19 12:00' -> aware UTC datetime."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def errors(report) -> set[str]:
+    return {f.code for f in report.finding_list if f.severity == "error"}
+
+
+def of(report, code: str) -> list:
+    return [f for f in report.finding_list if f.code == code]
+
+
+def headroom(report, host: str, nation: str, category: str):
+    h = report.headroom
+    row = h[(h.host == host) & (h.nation == nation) & (h.category == category)]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+def file_by(f) -> dt.datetime:
+    return dt.datetime.fromisoformat(f.extra["file_by"].replace("Z", "+00:00"))
+
+
+_cache: dict[str, object] = {}
+
+
+def check(name: str, **kw):
+    """Load and check an example once per test session."""
+    if name not in _cache:
+        _cache[name] = Plan.load(EXAMPLES / name, **kw).check()
+    return _cache[name]
+
+
+TASK_GROUP = ["admiral-panteleyev", "admiral-tributs", "admiral-vinogradov", "gromkiy",
+              "sovershenny"]
+
+
+def test_every_example_has_a_header_and_a_test():
+    names = sorted(p.name for p in EXAMPLES.glob("*.yaml"))
+    assert len(names) >= 8
+    src = Path(__file__).read_text(encoding="utf-8")
+    for name in names:
+        text = (EXAMPLES / name).read_text(encoding="utf-8")
+        assert text.startswith("# "), name
+        assert "Expected" in text and ("Wikipedia" in text or "Public figures" in text), name
+        assert name in src, name
+
+
+# -- Russian task group -------------------------------------------------------------------
+
+
+def test_task_group_within_warship_cap():
+    r = check("russian_task_group_port_call.yaml")
+    assert errors(r) == set()
+    # five ships, all at Visakhapatnam [03-17 06:00, 03-22 06:00) and Mumbai [03-28, 04-01)
+    w = headroom(r, "IND", "RUS", "warships")
+    assert (w.peak, w.headroom) == (5, 0)
+    assert w.peak_at == T("2026-03-17 06:00")
+    assert headroom(r, "IND", "RUS", "personnel").peak == 3 * 300 + 2 * 100
+    p = r.presence
+    ships = p[(p.host == "IND") & (p.category == "warships")]
+    spans = {(s.start.to_pydatetime(), s.end.to_pydatetime(), s["count"])
+             for _, s in ships.iterrows()}
+    assert spans == {(T("2026-03-17 06:00"), T("2026-03-22 06:00"), 5),
+                     (T("2026-03-28 06:00"), T("2026-04-01 06:00"), 5)}
+    # port-call notice 30 days before each arrival
+    calls = [f for f in of(r, "CLEARANCE") if f.extra["event"] == "port_call"]
+    assert len(calls) == 10
+    due = {(f.facility, file_by(f)) for f in calls}
+    assert due == {("visakhapatnam", T("2026-02-15 06:00")), ("mumbai", T("2026-02-26 06:00"))}
+
+
+def test_task_group_sixth_warship_trips_the_cap():
+    r = check("russian_task_group_sixth_warship.yaml")
+    assert errors(r) == {"CAP_WARSHIPS"}
+    (cap,) = of(r, "CAP_WARSHIPS")
+    assert (cap.host, cap.nation, cap.value, cap.limit) == ("IND", "RUS", 6, 5)
+    # Marshal Shaposhnikov is at Visakhapatnam [03-19 12:00, 03-21 00:00), inside the
+    # group's stay [03-17 06:00, 03-22 06:00): six ships for exactly that stretch
+    assert cap.start == T("2026-03-19 12:00")
+    assert cap.end == T("2026-03-21 00:00")
+    assert sorted(cap.assets) == sorted(TASK_GROUP + ["marshal-shaposhnikov"])
+    assert headroom(r, "IND", "RUS", "personnel").peak == 1100 + 300
+    assert not of(r, "CAP_PERSONNEL")
+
+
+# -- Indian frigate through the NSR -------------------------------------------------------
+
+
+def test_frigate_nsr_summer_is_permitted_with_clearance():
+    r = check("indian_frigate_nsr_summer.yaml")
+    assert errors(r) == set()
+    assert not of(r, "NSR_ICE")
+    nsr_leg = r.legs[(r.legs["from"] == "severomorsk") & (r.legs["to"] == "provideniya")]
+    assert len(nsr_leg) == 1 and "nsr" in nsr_leg.iloc[0].passages
+    (nsr,) = [f for f in of(r, "CLEARANCE") if f.extra["event"] == "nsr_transit"]
+    assert (nsr.host, nsr.nation, nsr.extra["lead_days"]) == ("RUS", "IND", 90)
+    # left Severomorsk 08-31 00:00; ~990 nm of sea lanes to Cape Zhelaniya at 14 kn: 2 Sep
+    assert T("2026-09-02 06:00") <= nsr.start <= T("2026-09-03 06:00")
+    assert file_by(nsr) == nsr.start - dt.timedelta(days=90)
+    assert file_by(nsr).date() == dt.date(2026, 6, 4)
+    port = {f.facility: file_by(f) for f in of(r, "CLEARANCE")
+            if f.extra["event"] == "port_call"}
+    assert port == {"murmansk": T("2026-06-16 08:00"), "severomorsk": T("2026-06-28 12:00"),
+                    "provideniya": T("2026-08-12 00:00"), "vladivostok": T("2026-08-22 00:00")}
+    assert headroom(r, "RUS", "IND", "warships").peak == 1
+    assert headroom(r, "RUS", "IND", "personnel").peak == 180
+
+
+def test_frigate_nsr_february_is_refused_with_alternative():
+    r = check("indian_frigate_nsr_february.yaml")
+    assert errors(r) == {"NSR_ICE"}
+    (ice,) = of(r, "NSR_ICE")
+    assert ice.assets == ["ins-tushil"]
+    assert ice.extra["seas"] == ["kara", "laptev", "east-siberian", "chukchi"]
+    assert ice.start.month == 2
+    assert "February" in ice.message and "ice class none" in ice.message
+    # the best NSR-free route: Atlantic and Panama, several times the ~3,360 nm NSR leg
+    assert "best alternative avoiding the NSR" in ice.message
+    assert "nsr" not in ice.extra["alternative_passages"]
+    assert "panama" in ice.extra["alternative_passages"]
+    assert 11_000 < ice.extra["alternative_nm"] < 12_500
+    (nsr,) = [f for f in of(r, "CLEARANCE") if f.extra["event"] == "nsr_transit"]
+    assert file_by(nsr) == nsr.start - dt.timedelta(days=90)
+    assert file_by(nsr).date() == dt.date(2025, 11, 14)
+
+
+# -- Air ------------------------------------------------------------------------------------
+
+
+def test_disaster_relief_airlift_overflights_and_landings():
+    r = check("disaster_relief_airlift.yaml")
+    assert errors(r) == set()
+    over = of(r, "OVERFLIGHT")
+    assert {f.host for f in over} == {"KAZ", "TJK", "KGZ", "AFG", "PAK"}
+    # each aircraft enters each of the five airspaces once out and once home
+    assert len(over) == 3 * 5 * 2
+    clear = {(f.host, f.assets[0], f.start): f for f in of(r, "CLEARANCE")
+             if f.extra["event"] == "overflight"}
+    for f in over:
+        c = clear[(f.host, f.assets[0], f.start)]
+        assert file_by(c) == f.start - dt.timedelta(days=7)
+        assert f.end > f.start
+    landings = [f for f in of(r, "CLEARANCE") if f.extra["event"] == "landing"]
+    assert len(landings) == 3 * 3
+    assert {f.facility for f in landings} == {"hindon", "car-nicobar"}
+    assert all(file_by(f) == f.start - dt.timedelta(days=7) for f in landings)
+    a = headroom(r, "IND", "RUS", "aircraft")
+    assert (a.peak, a.headroom) == (3, 7)
+    assert headroom(r, "IND", "RUS", "personnel").peak == 3 * 7 + 120
+    assert all(c.purpose == "disaster_relief" for c in r.calls.itertuples()
+               if c.host == "IND")
+
+
+def test_indian_air_detachment_headroom():
+    r = check("indian_air_detachment_olenya.yaml")
+    assert errors(r) == set()
+    a = headroom(r, "RUS", "IND", "aircraft")
+    assert (a.peak, a.limit, a.headroom) == (5, 10, 5)
+    p = headroom(r, "RUS", "IND", "personnel")
+    assert (p.peak, p.headroom) == (4 * 2 + 6 + 260 + 2700, 3000 - 2974)
+    assert p.peak_at == T("2026-08-03 09:00")
+    assert {f.host for f in of(r, "OVERFLIGHT")} == {"IRN", "TKM", "KAZ"}
+    assert not any("PAK" in c or "AFG" in c for c in r.legs.countries_crossed)
+    landings = {(f.facility, f.start) for f in of(r, "CLEARANCE")
+                if f.extra["event"] == "landing"}
+    assert landings == {("chkalovsky", T("2026-08-03 09:00")), ("olenya", T("2026-08-04 07:00")),
+                        ("chkalovsky", T("2026-08-18 07:00"))}
+
+
+# -- Term -----------------------------------------------------------------------------------
+
+
+def test_five_year_programme_runs_past_the_term():
+    r = check("five_year_programme.yaml")
+    assert errors(r) == {"OUTSIDE_TERM"}
+    spans = {(f.assets[0], f.start, f.end) for f in of(r, "OUTSIDE_TERM")}
+    assert spans == {
+        ("admiral-tributs", T("2031-03-10 06:00"), T("2031-03-17 06:00")),
+        ("naval-infantry-2031", T("2031-03-10 00:00"), T("2031-03-17 00:00")),
+    }
+
+
+def test_five_year_programme_extended_is_clean():
+    data = yaml.safe_load((EXAMPLES / "five_year_programme.yaml").read_text(encoding="utf-8"))
+    data = copy.deepcopy(data)
+    data["agreement"]["extended"] = True
+    plan = Plan.from_dict(data, source="five_year_programme (extended)")
+    assert plan.agreement.term_end == T("2036-01-01 00:00")
+    r = plan.check()
+    assert errors(r) == set()
+    assert not of(r, "OUTSIDE_TERM")
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+EQUIVALENT_YAML = """
+name: INDRA Navy 2026 - Eastern Fleet frigates to Vladivostok (CSV)
+agreement: {in_force: 2026-01-01}
+horizon_end: 2026-08-31
+friendly: [singapore]
+assets:
+  - id: ins-tabar
+    name: INS Tabar (F44)
+    nation: IND
+    kind: warship
+    crew: 180
+    speed_kn: 14
+    range_nm: 4850
+    ice_class: none
+    itinerary: &calls
+      - {at: visakhapatnam, depart: 2026-07-01T00:00Z}
+      - {at: singapore, depart: 2026-07-07T00:00Z}
+      - {at: vladivostok, arrive: 2026-07-16T06:00Z, depart: 2026-07-23T06:00Z,
+         purpose: exercise}
+      - {at: singapore, depart: 2026-08-03T00:00Z}
+      - {at: visakhapatnam}
+  - id: ins-teg
+    name: INS Teg (F45)
+    nation: IND
+    kind: warship
+    crew: 180
+    speed_kn: 14
+    range_nm: 4850
+    ice_class: none
+    itinerary: *calls
+detachments:
+  - {id: marcos-team, name: MARCOS team for the boarding serials, nation: IND, strength: 30,
+     at: vladivostok, from: 2026-07-17, to: 2026-07-22, purpose: exercise}
+"""
+
+
+def _summary(report):
+    return [(f.code, f.severity, f.host, f.nation, f.start, f.end, f.value, tuple(f.assets),
+             f.message) for f in report.finding_list]
+
+
+def test_csv_plan_checks_like_yaml(tmp_path):
+    r = check("exercise_calls.csv", meta=EXAMPLES / "exercise_calls_meta.yaml")
+    assert errors(r) == set()
+    w = headroom(r, "RUS", "IND", "warships")
+    assert (w.peak, w.headroom) == (2, 3)
+    p = headroom(r, "RUS", "IND", "personnel")
+    assert (p.peak, p.headroom) == (2 * 180 + 30, 2610)
+    assert p.peak_at == T("2026-07-17 00:00")
+    port = {(f.assets[0], file_by(f)) for f in of(r, "CLEARANCE")
+            if f.extra["event"] == "port_call"}
+    assert port == {("ins-tabar", T("2026-06-16 06:00")), ("ins-teg", T("2026-06-16 06:00"))}
+
+    path = tmp_path / "exercise_calls.yaml"
+    path.write_text(textwrap.dedent(EQUIVALENT_YAML), encoding="utf-8")
+    y = Plan.load(path).check()
+    assert _summary(y) == _summary(r)
+    cols = ["asset", "from", "to", "distance_nm", "depart", "arrive", "passages"]
+    assert y.legs[cols].to_dict("records") == r.legs[cols].to_dict("records")
+    assert y.headroom.equals(r.headroom)
+
+
+@pytest.mark.parametrize("name", ["exercise_calls.csv"])
+def test_csv_plan_via_cli(relos, name):
+    res = relos("check", str(EXAMPLES / name), "--meta",
+                str(EXAMPLES / "exercise_calls_meta.yaml"), "--format", "json")
+    assert res.returncode == 0, res.stderr
+    assert '"ok": true' in res.stdout
