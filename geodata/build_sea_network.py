@@ -24,7 +24,10 @@ planner itself never imports searoute):
    (rows ``step`` km apart, each row's longitude step ~``step`` km) and every new node is
    linked to every node within ``LINK_STEPS`` lattice steps whose straight edge misses the
    eroded land (the same test as for MARNET edges, plus ``NO_GO`` shoals), so paths over the
-   lattice stay within ~2 % of the geodesic. Lattices: ``REGIONS`` (open-water boxes kept
+   lattice stay within ~2 % of the geodesic; edges between open-water lattice nodes (not the
+   fine harbour lattice) must also keep ``CLEARANCE_DEG`` off land, as charted routes pass
+   capes several miles off (NGA Pub. 151 distances are ~4 % longer than coast-hugging ones
+   round Sri Lanka otherwise). Lattices: ``REGIONS`` (open-water boxes kept
    whole: the Arabian Sea, Bay of Bengal and Andaman Sea; the Laptev Sea), and round every
    catalogue port and every coastal facility (``geodata/facilities.csv``) a fine lattice
    (``FINE_STEP_KM`` out to ``FINE_RADIUS_KM``) and a medium one (``MEDIUM_STEP_KM`` out to
@@ -98,9 +101,10 @@ GATES = [
     ("sannikov", 140.50, 74.55, 0.0),         # Kotelny - Maly Lyakhovsky
     ("dmitry-laptev", 141.50, 73.00, 0.0),    # Bolshoy Lyakhovsky - Svyatoy Nos
 ]
+GATE_INLAND_STEPS = 10  # gate lines end 5 km (10 steps of 500 m) inside land
 # Cape of Good Hope: any route between the Atlantic and Indian oceans south of Africa crosses
 # the meridian of Cape Agulhas (20 deg 00' E, 34 deg 50' S) south of the cape.
-CAPE_LINE = LineString([(20.0, -34.9), (20.0, -78.0)])
+CAPE_LINE = LineString([(20.0, -34.0), (20.0, -78.0)])  # from inland, so none slips past
 
 # Extra Arctic links (lon, lat) waypoints, joined to the nearest existing nodes at each end.
 EXTRA_PATHS = [
@@ -126,6 +130,7 @@ REGIONS = [  # (lon0, lat0, lon1, lat1, step_km): open-water lattices kept whole
 ]
 FINE_STEP_KM, FINE_RADIUS_KM = 4.0, 50.0  # harbour approaches round each facility
 MEDIUM_STEP_KM, MEDIUM_RADIUS_KM = 20.0, 300.0
+CLEARANCE_DEG = 0.1  # open-water lattice edges keep this far off land (~6 nm; see docstring)
 COAST_KM = 30.0  # a facility (not a port) this close to a water node counts as coastal
 PRUNE_LIMIT_KM = 1.6 * MEDIUM_RADIUS_KM  # path search radius when pruning facility lattices
 # Shoals no lattice edge may cross (MARNET edges are not affected): Adam's Bridge and the
@@ -214,7 +219,9 @@ def gate_line(land, lon: float, lat: float, bearing: float) -> LineString:
         lons, lats, _ = GEOD.fwd(np.full(d.size, lon), np.full(d.size, lat),
                                  np.full(d.size, az), d)
         inside = shapely.contains_xy(land, lons, lats)
-        i = int(np.argmax(inside)) if inside.any() else d.size - 1
+        # GATE_INLAND_STEPS further on, so that no edge grazing the eroded coast slips past
+        i = min(int(np.argmax(inside)) + GATE_INLAND_STEPS, d.size - 1) if inside.any() \
+            else d.size - 1
         ends.append((float(lons[i]), float(lats[i])))
     return LineString([ends[1], (lon, lat), ends[0]])
 
@@ -255,13 +262,23 @@ class Tiles:
     """A polygonal layer cut into ``size``-degree tiles under an STRtree, so that testing
     hundreds of thousands of short lines against the world's land is fast."""
 
-    def __init__(self, geom, size: float = 2.0):
-        parts = shapely.get_parts(geom)
-        xs, ys = np.meshgrid(np.arange(-180, 180, size), np.arange(-90, 90, size))
-        boxes = shapely.box(xs.ravel(), ys.ravel(), xs.ravel() + size, ys.ravel() + size)
-        bi, pi = shapely.STRtree(parts).query(boxes, predicate="intersects")
-        pieces = shapely.intersection(parts[pi], boxes[bi])
+    def __init__(self, geoms, size: float = 2.0, grow: float = 0.0):
+        parts = shapely.get_parts(np.atleast_1d(np.asarray(geoms, dtype=object)))
+        b = shapely.bounds(parts)
+        pieces = []
+        for part, (x0, y0, x1, y1) in zip(parts, b, strict=True):
+            xs = np.arange(np.floor(x0 / size) * size, x1, size)
+            ys = np.arange(np.floor(y0 / size) * size, y1, size)
+            if len(xs) * len(ys) <= 1:
+                pieces.append(part)
+                continue
+            for x in xs:
+                for y in ys:
+                    pieces.append(shapely.clip_by_rect(part, x, y, x + size, y + size))
+        pieces = np.array(pieces, dtype=object)
         pieces = pieces[~shapely.is_empty(pieces)]
+        if grow:
+            pieces = shapely.buffer(pieces, grow, quad_segs=2)
         shapely.prepare(pieces)
         self.tree = shapely.STRtree(pieces)
 
@@ -304,7 +321,8 @@ def augment(base: dict, land, land_eroded) -> dict:
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import dijkstra
 
-    blocked = Tiles(shapely.union_all([land_eroded, *NO_GO]))
+    blocked = Tiles([land_eroded, *NO_GO])
+    offshore = Tiles([land, *NO_GO], grow=CLEARANCE_DEG)
     print("  land tiled", flush=True)
     base_nodes = sorted({p for e in base for p in e})
     new: dict[tuple, float] = {}  # lattice node -> step km (smallest lattice wins)
@@ -341,7 +359,12 @@ def augment(base: dict, land, land_eroded) -> dict:
             pairs.update((min(i, j), max(i, j)) for j in nbrs if j != i)
     pairs = np.array(sorted(pairs), np.int64).reshape(-1, 2)
     pairs = pairs[pairs[:, 1] >= nb]  # at least one new node
-    ok = ~lines_cross(xy[pairs[:, 0]], xy[pairs[:, 1]], blocked)
+    # edges touching a fine (harbour) lattice node may pass close to land (the eroded land
+    # test, as for MARNET); open-water edges keep CLEARANCE_DEG off it, as charted routes do
+    near = np.minimum(step[pairs[:, 0]], step[pairs[:, 1]]) <= FINE_STEP_KM
+    ok = np.zeros(len(pairs), bool)
+    ok[near] = ~lines_cross(xy[pairs[near, 0]], xy[pairs[near, 1]], blocked)
+    ok[~near] = ~lines_cross(xy[pairs[~near, 0]], xy[pairs[~near, 1]], offshore)
     pairs = pairs[ok]
     print(f"lattice: {len(nodes) - nb} nodes, {len(pairs)} water edges", flush=True)
 

@@ -73,11 +73,17 @@ def geodesic_paths(lat1, lon1, lat2, lon2, step_km: float = STEP_KM, *,
 
 def _deny_codes(deny: Iterable[str]) -> tuple[str, ...]:
     codes = tuple(dict.fromkeys(str(c).strip().upper() for c in deny if str(c).strip()))
-    known = set(load_territory()["iso3"])
-    unknown = [c for c in codes if c not in known]
+    if not codes:
+        return codes
+    unknown = [c for c in codes if c not in _known_codes()]
     if unknown:
         raise ValueError(f"deny: unknown country code(s) {', '.join(unknown)} (ISO3 expected)")
     return codes
+
+
+@functools.lru_cache(maxsize=1)
+def _known_codes() -> frozenset[str]:
+    return frozenset(load_territory()["iso3"].tolist())
 
 
 def _shifted(geom) -> list:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
-from shapely.geometry import Point
 
 from .catalogue import Place
 from .findings import Finding
@@ -161,12 +160,13 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
                 "lat": call.place.lat, "lon": call.place.lon, "host": call.place.country,
                 "arrive": arrive, "depart": depart, "arrive_given": call.arrive is not None,
                 "open_ended": open_ended, "purpose": call.purpose,
-                "geometry": Point(call.place.lon, call.place.lat),
             })
             prev_depart, prev_call = depart, call
 
-    calls = gpd.GeoDataFrame(pd.DataFrame(call_rows, columns=_CALL_COLUMNS),
-                             geometry="geometry", crs="EPSG:4326")
+    call_frame = pd.DataFrame(call_rows, columns=_CALL_COLUMNS[:-1])
+    calls = gpd.GeoDataFrame(
+        call_frame, geometry=gpd.points_from_xy(call_frame["lon"], call_frame["lat"]),
+        crs="EPSG:4326")
     legs = gpd.GeoDataFrame(pd.DataFrame(leg_rows, columns=_LEG_COLUMNS),
                             geometry="geometry", crs="EPSG:4326")
     for frame in (calls, legs):

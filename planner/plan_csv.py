@@ -31,9 +31,9 @@ def _number(text: str):
 
 
 def load_csv(path: Path, *, meta: str | Path | None = None,
-             agreement: Agreement | None = None):
+             agreement: Agreement | None = None, fast: bool = True):
     """Load a CSV plan (and its meta YAML). Raises :class:`PlanError` naming file, line and
-    column for every problem."""
+    column for every problem. ``fast=False`` skips the vectorised path (for tests)."""
     from .plan import Plan
 
     name = str(path)
@@ -52,6 +52,11 @@ def load_csv(path: Path, *, meta: str | Path | None = None,
             problems.append(Problem(str(meta_path), meta_src.locate(("assets",), True),
                                     "assets", "assets come from the CSV; remove them here"))
     data.setdefault("name", path.stem)
+
+    if fast and not problems:
+        plan = _fast(text, name, data, agreement)
+        if plan is not None:
+            return plan
 
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -175,3 +180,21 @@ def load_csv(path: Path, *, meta: str | Path | None = None,
     source = name if meta is None else name
     return Plan.from_dict(data, source=source, locate=locate, describe=describe,
                           agreement=agreement)
+
+
+def _fast(text: str, name: str, data: dict, agreement: Agreement | None):
+    """The vectorised loader for valid files (see :mod:`planner.plan_csv_fast`); None when it
+    declines, so that the careful loader reports the problems."""
+    from .agreement import RELOS
+    from .plan import Plan, PlanError
+    from .plan_csv_fast import try_load_csv_fast
+
+    try:
+        meta_plan = Plan.from_dict({**data, "assets": []}, agreement=agreement)
+    except PlanError:
+        return None
+    kwargs = {"name": meta_plan.name, "horizon_end": meta_plan.horizon_end,
+              "friendly": meta_plan.friendly, "facilities": meta_plan.facilities,
+              "detachments": meta_plan.detachments}
+    return try_load_csv_fast(text, name, kwargs, meta_plan.facilities,
+                             meta_plan.agreement or agreement or RELOS)

@@ -36,6 +36,7 @@ from .route import Route
 LAYER_FILE = "territory.parquet"
 GRID_DEG = 0.1  # cell size of the boundary-edge grid (speed only; results do not depend on it)
 NX, NY = int(round(360 / GRID_DEG)), int(round(180 / GRID_DEG))
+TILE_DEG = 5.0  # polygons are cut into tiles this size for point-in-polygon tests
 CELL_PAD = 1e-9  # degrees: a segment grazing a cell's corner still visits that cell
 EPS_KM = 1e-6  # intervals shorter than this (1 mm) are numeric noise
 
@@ -81,8 +82,12 @@ class _Index:
     iso3: np.ndarray  # str per row
     sov: np.ndarray  # prepared sovereign polygons
     land: np.ndarray  # prepared land polygons
-    sov_tree: shapely.STRtree
-    land_tree: shapely.STRtree
+    sov_tree: shapely.STRtree  # over sov_parts
+    land_tree: shapely.STRtree  # over land_parts
+    sov_parts: np.ndarray  # polygon parts (prepared) of the sovereign areas, cut into tiles
+    sov_part_row: np.ndarray  # row of each part
+    land_parts: np.ndarray
+    land_part_row: np.ndarray
     edges: np.ndarray  # (n, 4) x0, y0, x1, y1 of every sovereign and land boundary edge
     edge_cell0: np.ndarray  # (n, 2) lowest grid cell (ix, iy) of each edge's bounding box
     cell_start: np.ndarray  # CSR over grid cells (iy * NX + ix) into cell_edges
@@ -137,6 +142,32 @@ def _edge_grid(edges: np.ndarray):
     return np.column_stack([ix0, iy0]), start, owner[order], sat
 
 
+def _tiles(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Polygon parts of each row cut into ``TILE_DEG`` tiles (prepared), and their rows: small
+    pieces with tight bounding boxes make point-in-polygon tests cheap. A point is in (or on)
+    a row's polygon exactly when it is in (or on) one of its pieces."""
+    parts, row = shapely.get_parts(geoms, return_index=True)
+    b = shapely.bounds(parts)
+    out, out_row = [], []
+    for part, r, (x0, y0, x1, y1) in zip(parts, row, b, strict=True):
+        xs = np.arange(np.floor(x0 / TILE_DEG) * TILE_DEG, x1, TILE_DEG)
+        ys = np.arange(np.floor(y0 / TILE_DEG) * TILE_DEG, y1, TILE_DEG)
+        if len(xs) * len(ys) <= 1:
+            out.append(part)
+            out_row.append(r)
+            continue
+        gx, gy = np.meshgrid(xs, ys)
+        pieces = [shapely.clip_by_rect(part, x, y, x + TILE_DEG, y + TILE_DEG)
+                  for x, y in zip(gx.ravel(), gy.ravel(), strict=True)]
+        out += pieces
+        out_row += [r] * len(pieces)
+    out, out_row = np.array(out, dtype=object), np.array(out_row, np.int64)
+    keep = ~shapely.is_empty(out)
+    out, out_row = out[keep], out_row[keep]
+    shapely.prepare(out)
+    return out, out_row
+
+
 def _index() -> _Index:
     idx = _CACHE.get("index")
     if idx is None:
@@ -155,8 +186,11 @@ def _index() -> _Index:
                 e = edges[cell_edges]
                 cell_xy = np.ascontiguousarray(
                     np.stack([e[:, 0], e[:, 1], e[:, 2] - e[:, 0], e[:, 3] - e[:, 1]]))
+                sov_parts, sov_row = _tiles(sov)
+                land_parts, land_row = _tiles(land)
                 idx = _Index(np.asarray(gdf["iso3"].values, dtype=object), sov, land,
-                             shapely.STRtree(sov), shapely.STRtree(land), edges, cell0,
+                             shapely.STRtree(sov_parts), shapely.STRtree(land_parts),
+                             sov_parts, sov_row, land_parts, land_row, edges, cell0,
                              start, cell_edges, cell_xy, sat,
                              np.full((NX * NY, 2), -2, np.int64))
                 _CACHE["index"] = idx
@@ -177,12 +211,16 @@ def _classify_exact(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
     pts = shapely.points(x, y)
     out = []
     multi_pt = np.zeros(len(x), bool)
-    for geoms, tree, tie_break in ((idx.sov, idx.sov_tree, True),
-                                   (idx.land, idx.land_tree, False)):
+    for parts, part_row, tree, tie_break in (
+            (idx.sov_parts, idx.sov_part_row, idx.sov_tree, True),
+            (idx.land_parts, idx.land_part_row, idx.land_tree, False)):
         res = np.full(len(x), -1, dtype=np.int64)
         pi, gi = tree.query(pts)
-        hit = shapely.intersects_xy(geoms[gi], x[pi], y[pi])
-        pi, gi = pi[hit], gi[hit]
+        hit = shapely.intersects_xy(parts[gi], x[pi], y[pi])
+        pi, gi = pi[hit], part_row[gi[hit]]
+        if len(pi):  # a point in several pieces of one row counts once
+            key = np.unique(pi * len(idx.iso3) + gi)
+            pi, gi = key // len(idx.iso3), key % len(idx.iso3)
         res[pi] = gi
         if tie_break and len(pi):
             counts = np.bincount(pi, minlength=len(x))

@@ -197,7 +197,8 @@ def test_plan_coordinate_place_and_unknown_passage(write_plan):
     text = GOOD.replace("at: visakhapatnam\n        arrive", '"at": "17.0,84.5"\n        arrive')
     plan = Plan.load(write_plan(text))
     assert plan.assets[0].itinerary[0].place.country is None  # open sea off Andhra Pradesh
-    bad = GOOD.replace("purpose: exercise\ndetachments", "purpose: exercise\n        avoid: [suze]\ndetachments")
+    bad = GOOD.replace("purpose: exercise\ndetachments",
+                       "purpose: exercise\n        avoid: [suze]\ndetachments")
     p = _one(problems_of(write_plan, bad), "avoid[0]")
     assert "did you mean 'suez'" in p.message
 
