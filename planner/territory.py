@@ -165,6 +165,9 @@ def _tiles(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     keep = ~shapely.is_empty(out)
     out, out_row = out[keep], out_row[keep]
     shapely.prepare(out)
+    # GEOS builds a prepared polygon's point-in-polygon index on first use: do it now, once
+    b = shapely.bounds(out)
+    shapely.intersects_xy(out, (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2)
     return out, out_row
 
 
