@@ -36,7 +36,7 @@ bench: $(STAMP) browser
 
 ## maps: the gallery in maps/ built from examples/
 maps: $(STAMP)
-	$(BIN)/python -m planner.gallery
+	$(BIN)/python maps/build_gallery.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

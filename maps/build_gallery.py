@@ -1,0 +1,66 @@
+"""Build the example gallery: one offline map per plan in examples/, a screenshot of each
+taken in headless Chromium, and maps/README.md listing them.
+
+    python maps/build_gallery.py        (or: make maps)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from browser import chromium_path, open_page  # noqa: E402
+
+from planner.atomic import atomic_write_bytes, atomic_write_text  # noqa: E402
+from planner.maps import map_html, plan_map  # noqa: E402
+from planner.plan import Plan  # noqa: E402
+
+
+def plans() -> list[tuple[Path, Path | None]]:
+    out = []
+    for path in sorted((REPO / "examples").glob("*.yaml")):
+        if path.stem.endswith("_meta"):
+            continue
+        out.append((path, None))
+    for path in sorted((REPO / "examples").glob("*.csv")):
+        meta = path.with_name(f"{path.stem}_meta.yaml")
+        out.append((path, meta if meta.exists() else None))
+    return out
+
+
+def main() -> int:
+    if chromium_path() is None:
+        print("Chromium is needed for the screenshots: apt-get install chromium", file=sys.stderr)
+        return 2
+    rows = []
+    for path, meta in plans():
+        plan = Plan.load(path, meta=meta)
+        report = plan.check()
+        html_path = HERE / f"{path.stem}.html"
+        atomic_write_text(html_path, map_html(plan_map(plan, report, offline=True),
+                                              offline=True))
+        shot = open_page(html_path, width=1000, height=600, settle_s=1.0).screenshot
+        png_path = HERE / f"{path.stem}.png"
+        atomic_write_bytes(png_path, shot)
+        errors = sorted({f.code for f in report.finding_list if f.severity == "error"})
+        rows.append((path, plan.name, errors, len(report.finding_list)))
+        print(f"{html_path.name}: {len(report.finding_list)} findings")
+    lines = ["# Map gallery", "",
+             "Built from `examples/` by `make maps` (offline, self-contained HTML: open any file "
+             "in a browser with no network). Screenshots taken in headless Chromium.", ""]
+    for path, name, errors, n in rows:
+        errs = ", ".join(errors) if errors else "none"
+        lines += [f"## {name}", "",
+                  f"Plan: `examples/{path.name}`; map: [`{path.stem}.html`]({path.stem}.html); "
+                  f"{n} findings, errors: {errs}.", "",
+                  f"![{path.stem}]({path.stem}.png)", ""]
+    atomic_write_text(HERE / "README.md", "\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
