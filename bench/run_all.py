@@ -19,7 +19,7 @@ def main() -> int:
     failed = 0
     for name in BENCHES:
         print(f"\n## {name}", flush=True)
-        rc = subprocess.call([sys.executable, str(HERE / name), *sys.argv[1:]])
+        rc = subprocess.call([sys.executable, str(HERE / name)])
         failed += rc != 0
     return 1 if failed else 0
 

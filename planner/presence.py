@@ -251,9 +251,23 @@ def _sweep_group(host: str, nation: str, g: pd.DataFrame, caps: dict[str, int]):
             t = t_at[i]
             here = contributes & (starts <= t) & (ends > t)
             end = _from_us(t_at[b]) if b < len(t_at) else None
-            findings.append(_cap_finding(host, nation, cat, int(c[i]), _from_us(t_at[a]), end,
-                                         limit, sorted(set(who[here].tolist()))))
+            f = _cap_finding(host, nation, cat, int(c[i]), _from_us(t_at[a]), end, limit,
+                             sorted(set(who[here].tolist())))
+            _place_at_busiest_facility(f, g[here])
+            findings.append(f)
     return presence, findings, head
+
+
+def _place_at_busiest_facility(f: Finding, present: pd.DataFrame) -> None:
+    """Put a cap finding on the map at the host facility holding most of those present at
+    the peak (ties: the first in alphabetical order)."""
+    located = present[present["facility"].notna() & present["lat"].notna()]
+    if not len(located):
+        return
+    busiest = located.groupby("facility")["who"].count().sort_index()
+    fac = busiest.idxmax()
+    row = located[located["facility"] == fac].iloc[0]
+    f.facility, f.lat, f.lon = str(fac), float(row["lat"]), float(row["lon"])
 
 
 def _cap_finding(host, nation, cat, value, start, end, limit, assets) -> Finding:

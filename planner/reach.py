@@ -6,7 +6,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.geometry import LineString, MultiLineString, Polygon, box
+from shapely.geometry import LineString, Polygon, box
 
 from .catalogue import Place, facilities, resolve_place
 from .geo import GEOD
@@ -122,7 +122,10 @@ def sea_area(lat: float, lon: float, range_km: float):
             x0, y0 = near
         lines.append(LineString([(x0, y0), (x1, y1)]))
     lines.append(LineString([(lon, lat), (lon, lat + 1e-6)]))
-    geom = MultiLineString(lines).buffer(AREA_BUFFER_DEG, quad_segs=2)
+    # buffer edge by edge, then a cascaded union: buffering one huge MultiLineString makes
+    # GEOS build every overlap at once (tens of GB on the densified network)
+    pieces = shapely.buffer(np.array(lines, dtype=object), AREA_BUFFER_DEG, quad_segs=2)
+    geom = shapely.union_all(shapely.simplify(pieces, AREA_BUFFER_DEG / 10))
     parts = []
     for k in (-360.0, 0.0, 360.0):
         piece = shapely.affinity.translate(geom, -k).intersection(box(-180, -90, 180, 90))

@@ -50,6 +50,8 @@ def test_five_warships_fine_sixth_trips_it():
     assert (f.code, f.host, f.nation, f.value, f.limit) == ("CAP_WARSHIPS", "IND", "RUS", 6, 5)
     assert (f.start, f.end) == (T(10, 12), T(20))
     assert f.assets == ["s0", "s1", "s2", "s3", "s4", "s5"]
+    # drawn at the host facility holding most of them: five at Visakhapatnam, one at Mumbai
+    assert f.facility == "visakhapatnam"
 
 
 def test_swap_at_the_same_minute_is_not_a_violation():
