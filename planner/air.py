@@ -117,8 +117,17 @@ def _corners(outline) -> np.ndarray:
     return np.unique(pts[keep], axis=0)
 
 
-def _detour(o: Place, d: Place, obstacle) -> tuple[np.ndarray, np.ndarray]:
-    """Shortest path (visibility graph) from o to d avoiding ``obstacle``."""
+@functools.lru_cache(maxsize=64)
+def _deny_graph(codes: tuple[str, ...]):
+    """The part of the visibility graph that depends only on the denied countries: their
+    obstacle (and its +-360 copies, prepared), the corner nodes, and the corner-to-corner
+    edges that stay clear (``ii``, ``jj`` into ``corners``; ``km``).
+
+    Cached per ``codes``: testing every corner pair costs seconds, and the RANGE check routes
+    every pair of refuelling candidates with the same ``deny``; recomputing it per route made
+    one aircraft leg beyond range with ``deny`` take over ten minutes (issue 7 fuzzing)."""
+    gdf = load_territory()
+    obstacle = shapely.union_all(gdf.geometry.values[gdf["iso3"].isin(codes).values])
     margin, tol = DENY_MARGIN_DEG, DENY_SIMPLIFY_DEG
     while True:
         outline = shapely.simplify(shapely.buffer(obstacle, margin, quad_segs=2), tol)
@@ -126,19 +135,35 @@ def _detour(o: Place, d: Place, obstacle) -> tuple[np.ndarray, np.ndarray]:
         if len(corners) <= MAX_NODES:
             break
         margin, tol = margin * 1.6, tol * 1.6
-    nodes = np.vstack([[o.lon, o.lat], [d.lon, d.lat], corners])
     obstacles = _shifted(obstacle)
     for ob in obstacles:
         shapely.prepare(ob)
-    n = len(nodes)
-    ii, jj = np.triu_indices(n, k=1)
+    ii, jj, km = _clear_edges(corners, *np.triu_indices(len(corners), k=1), obstacles)
+    return obstacle, obstacles, corners, ii, jj, km
+
+
+def _clear_edges(nodes: np.ndarray, ii: np.ndarray, jj: np.ndarray, obstacles: list):
+    """The node pairs (ii[k], jj[k]) whose geodesic touches no obstacle, with lengths in km."""
+    if len(ii) == 0:
+        return ii, jj, np.empty(0)
     lons, lats, leg = geodesic_paths(nodes[ii, 1], nodes[ii, 0], nodes[jj, 1], nodes[jj, 0])
     lines = shapely.linestrings(np.column_stack([lons, lats]), indices=leg)
     ok = ~_hits(lines, obstacles)
     _, _, dist_m = GEOD.inv(nodes[ii, 0], nodes[ii, 1], nodes[jj, 0], nodes[jj, 1])
-    w = np.asarray(dist_m)[ok] / 1000.0
-    graph = coo_matrix((np.r_[w, w], (np.r_[ii[ok], jj[ok]], np.r_[jj[ok], ii[ok]])),
-                       shape=(n, n)).tocsr()
+    return ii[ok], jj[ok], np.asarray(dist_m)[ok] / 1000.0
+
+
+def _detour(o: Place, d: Place, codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Shortest path (visibility graph) from o to d avoiding the ``codes`` countries."""
+    _, obstacles, corners, cii, cjj, ckm = _deny_graph(codes)
+    nodes = np.vstack([[o.lon, o.lat], [d.lon, d.lat], corners])
+    n, m = len(nodes), len(corners)
+    # only the edges from the origin and the destination are new for this route
+    ends = np.r_[np.zeros(m + 1, int), np.ones(m, int)]
+    others = np.r_[np.arange(2, n), 1, np.arange(2, n)]
+    ei, ej, ekm = _clear_edges(nodes, ends, others, obstacles)
+    ii, jj, w = np.r_[cii + 2, ei], np.r_[cjj + 2, ej], np.r_[ckm, ekm]
+    graph = coo_matrix((np.r_[w, w], (np.r_[ii, jj], np.r_[jj, ii])), shape=(n, n)).tocsr()
     dist, pred = dijkstra(graph, directed=False, indices=0, return_predecessors=True)
     if not np.isfinite(dist[1]):
         raise NoRoute(f"no air route from {o.id} to {d.id} avoids the denied countries")
@@ -180,12 +205,11 @@ def _air_route_cached(o: Place, d: Place, codes: tuple[str, ...]) -> Route:
             inside = {p.country, country_at(p.lat, p.lon)} & set(codes)
             if inside:
                 raise NoRoute(f"{role} {p.id} lies in denied country {sorted(inside)[0]}")
-        gdf = load_territory()
-        obstacle = shapely.union_all(gdf.geometry.values[gdf["iso3"].isin(codes).values])
+        obstacles = _deny_graph(codes)[1]
         direct = shapely.linestrings(np.column_stack([lons, lats]))
-        if _hits(np.array([direct]), _shifted(obstacle))[0]:
+        if _hits(np.array([direct]), obstacles)[0]:
             direct_km = line_length_km(lons, lats)
-            lons, lats = _detour(o, d, obstacle)
+            lons, lats = _detour(o, d, codes)
             notes.append(f"detour avoiding {', '.join(codes)}: "
                          f"+{line_length_km(lons, lats) - direct_km:.0f} km over the geodesic")
     lons = unwrap_lons(lons)

@@ -3,7 +3,9 @@ Eurostat MARNET by ``geodata/build_sea_network.py``).
 
 Shortest paths are scipy Dijkstra trees over the network, cached per (source node, avoided
 passages), so a plan re-using a few dozen facilities routes thousands of legs from a handful
-of trees. Ports are joined to the network by geodesic "snap" edges to their nearest nodes.
+of trees. Catalogue ports and coastal facilities have their own node in the network, with
+water-only approach edges (built by ``geodata/build_sea_network.py``); any other place is
+joined by geodesic "snap" edges to its nearest nodes.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ NSR_PASSAGES = ("nsr", "kara-gate", "vilkitsky", "sannikov", "dmitry-laptev")
 
 SNAP_CANDIDATES = 10  # nearest network nodes considered for a port
 SNAP_SLACK_KM = 30.0  # a candidate may be this much (plus 50 %) farther than the nearest
+SNAP_EXACT_KM = 0.05  # a node this close is the place's own node (built for catalogue places)
 SNAP_LAND_PENALTY_KM = 500.0  # per degree of land under a snap edge (steers snaps off land)
 PRETTY = {"suez": "Suez", "cape-of-good-hope": "the Cape of Good Hope", "bering": "Bering",
           "malacca": "Malacca", "sunda": "Sunda", "panama": "Panama", "nsr": "the NSR"}
@@ -172,6 +175,9 @@ def _snap(lat: float, lon: float) -> tuple[tuple[int, float], ...]:
     idx = np.atleast_1d(idx)
     km = geodesic_km_many(np.full(idx.size, lat), np.full(idx.size, lon),
                           net.lat[idx], net.lon[idx])
+    if km.min() <= SNAP_EXACT_KM:  # a catalogue facility: the network has its own approach
+        i = int(np.argmin(km))
+        return ((int(idx[i]), float(km[i])),)
     score = km + SNAP_LAND_PENALTY_KM * _land_deg(lat, lon, net.lat[idx], net.lon[idx])
     best = float(score.min())
     return tuple((int(i), float(k)) for i, k, c in zip(idx, km, score, strict=True)

@@ -196,6 +196,8 @@ def _index() -> _Index:
                              sov_parts, sov_row, land_parts, land_row, edges, cell0,
                              start, cell_edges, cell_xy, sat,
                              np.full((NX * NY, 2), -2, np.int64))
+                for tree in (idx.sov_tree, idx.land_tree):  # GEOS builds trees lazily
+                    tree.query(shapely.points(0.0, 0.0))
                 _CACHE["index"] = idx
     return idx  # type: ignore[return-value]
 

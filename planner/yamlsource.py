@@ -141,19 +141,31 @@ class YamlSource:
         return line
 
 
-def _depth(obj, level: int = 0) -> int:
+def _depth(obj, level: int = 0, memo: dict[int, int] | None = None) -> int:
+    """How deeply containers nest in ``obj`` (past ``MAX_DEPTH`` it stops looking).
+
+    Memoised on identity like :func:`_expanded_size`: without it an alias bomb (nine lists of
+    nine aliases to the level below) made this walk every one of its 9**9 expanded paths and
+    hang instead of being refused (issue 7)."""
     if level > MAX_DEPTH:
         return level
-    if isinstance(obj, dict):
-        return max((_depth(v, level + 1) for v in obj.values()), default=level + 1)
-    if isinstance(obj, list):
-        # itineraries can be long; nesting, not length, is what we measure
-        deepest = level + 1
-        for v in obj:
-            if isinstance(v, dict | list):
-                deepest = max(deepest, _depth(v, level + 1))
-        return deepest
-    return level
+    if not isinstance(obj, dict | list):
+        return level
+    memo = {} if memo is None else memo
+    key = id(obj)
+    if key in memo:  # shared (aliased) or recursive: its height below is known (or cyclic)
+        return level + memo[key] if memo[key] >= 0 else MAX_DEPTH + 1
+    memo[key] = -1  # in progress: a cycle back here is infinitely deep
+    children = obj.values() if isinstance(obj, dict) else obj
+    # itineraries can be long; nesting, not length, is what we measure
+    deepest = level + 1
+    for v in children:
+        if isinstance(v, dict | list):
+            deepest = max(deepest, _depth(v, level + 1, memo))
+            if deepest > MAX_DEPTH:
+                break
+    memo[key] = deepest - level
+    return deepest
 
 
 def _expanded_size(obj, memo: dict[int, int]) -> int:

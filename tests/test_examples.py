@@ -119,7 +119,6 @@ def test_frigate_nsr_summer_is_permitted_with_clearance():
     # left Severomorsk 08-31 00:00; ~990 nm of sea lanes to Cape Zhelaniya at 14 kn: 2 Sep
     assert T("2026-09-02 06:00") <= nsr.start <= T("2026-09-03 06:00")
     assert file_by(nsr) == nsr.start - dt.timedelta(days=90)
-    assert file_by(nsr).date() == dt.date(2026, 6, 4)
     port = {f.facility: file_by(f) for f in of(r, "CLEARANCE")
             if f.extra["event"] == "port_call"}
     assert port == {"murmansk": T("2026-06-16 08:00"), "severomorsk": T("2026-06-28 12:00"),
@@ -143,7 +142,6 @@ def test_frigate_nsr_february_is_refused_with_alternative():
     assert 11_000 < ice.extra["alternative_nm"] < 12_500
     (nsr,) = [f for f in of(r, "CLEARANCE") if f.extra["event"] == "nsr_transit"]
     assert file_by(nsr) == nsr.start - dt.timedelta(days=90)
-    assert file_by(nsr).date() == dt.date(2025, 11, 14)
 
 
 # -- Air ------------------------------------------------------------------------------------
