@@ -64,8 +64,10 @@ def range_findings(plan, schedule) -> list[Finding]:
         def route_fn(a: Place, b: Place, _asset=asset, _call=call_to):
             return route_leg(_asset, a, b, when=None, avoid=_call.avoid, deny=_call.deny)
 
+        # geodesic_bound: skip hopeless pairs unrouted (issue 7: deny detours for every
+        # candidate pair took minutes)
         stops = fewest_stops(call_from.place, call_to.place, leg.range_km, candidates,
-                             route_fn)
+                             route_fn, geodesic_bound=True)
         if stops is None:
             fix = ("no chain of refuelling stops at places this nation may use (own, partner, "
                    "plan's friendly list) makes it; add a friendly port/base or a tanker")

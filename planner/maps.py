@@ -614,7 +614,7 @@ def cap_chart_png(presence: pd.DataFrame, host: str, caps: Mapping[str, int]) ->
         ax.tick_params(labelsize=6)
         ax.set_ylim(bottom=0)
     axes[0].set_title(f"presence in {host} (cap dashed)", fontsize=8)
-    if len(sub):
+    if axes[0].get_legend_handles_labels()[0]:
         axes[0].legend(fontsize=6, loc="upper left")
     fig.autofmt_xdate(rotation=30)
     fig.tight_layout()

@@ -22,6 +22,8 @@ MAX_DEPTH = 50
 _ALIAS = re.compile(r"(?:^|[\s\[\]{},:-])\*[^\s\[\]{},]+", re.M)
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: A line indented (or dashed, ``- - - x``) MAX_DEPTH deep: block nesting that may be too deep.
+_DEEP_BLOCK = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH},}}", re.M)
 
 
 class _DuplicateKey(yaml.YAMLError):
@@ -44,9 +46,12 @@ class _PlanLoader(_Loader):  # type: ignore[misc,valid-type]
 
 
 
-def read_plan_text(path: Path, max_bytes: int = MAX_PLAN_BYTES) -> str:
+def read_plan_text(path: Path, max_bytes: int | None = None) -> str:
     """A plan file's text, or :class:`PlanError` for a missing file, a folder, a file over
-    ``max_bytes``, or binary/undecodable content."""
+    ``max_bytes`` (default: ``MAX_PLAN_BYTES`` read at call time, so it can be lowered), or
+    binary/undecodable content."""
+    if max_bytes is None:
+        max_bytes = MAX_PLAN_BYTES
     name = str(path)
 
     def fail(msg: str):
@@ -92,6 +97,7 @@ class YamlSource:
         if aliases > MAX_ALIASES:
             self._fail(None, "", f"uses {aliases} YAML aliases; at most {MAX_ALIASES} are "
                                  "allowed (alias bombs are refused)")
+        self._check_nesting()
         try:
             data = yaml.load(self.text, Loader=_PlanLoader)  # noqa: S506 - a safe loader
         except _DuplicateKey as exc:
@@ -113,6 +119,28 @@ class YamlSource:
             self._fail(None, "", f"expands to over {MAX_EXPANDED_VALUES:,} values through YAML "
                                  "aliases (an alias bomb?); refused")
         return data
+
+    def _check_nesting(self) -> None:
+        """Refuse nesting deeper than ``MAX_DEPTH`` before composing: libyaml's composer
+        recurses in C, so ``[[[[...`` 200,000 deep crashed the interpreter with a segmentation
+        fault (issue 7). The parser's event stream is iterative, so it is scanned instead, but
+        only when the text could nest that deep at all (enough brackets, or a line indented
+        or dashed that far): ordinary plans pay nothing."""
+        if (self.text.count("[") + self.text.count("{") <= MAX_DEPTH
+                and not _DEEP_BLOCK.search(self.text)):
+            return
+        depth = 0
+        try:
+            for event in yaml.parse(self.text, Loader=_Loader):
+                if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        self._fail(event.start_mark.line + 1, "",
+                                   f"nesting is too deep (at most {MAX_DEPTH} levels)")
+                elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                    depth -= 1
+        except yaml.YAMLError:
+            return  # malformed: the load reports it with its line
 
     def locate(self, path: tuple, key: bool = False) -> int | None:
         """1-based line of the node at ``path`` (the key's line when ``key``); the deepest
