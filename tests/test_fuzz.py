@@ -399,15 +399,6 @@ def test_yaml_files_report_or_refuse(fuzz_dir, text):
     assert not Path("/tmp/relos-pwned").exists()
 
 
-def _has_map() -> bool:
-    try:
-        from planner import maps
-    except Exception:  # noqa: BLE001 - another engineer may be mid-edit
-        return False
-    return hasattr(maps, "plan_map") and hasattr(maps, "map_html")
-
-
-@pytest.mark.skipif(not _has_map(), reason="planner.maps.plan_map/map_html not available")
 @fuzz_settings(15)
 @given(plan_dict=st.one_of(valid_plans(max_assets=2), mutated_plans(max_mutations=2)))
 def test_maps_of_fuzzed_plans(plan_dict):

@@ -253,14 +253,6 @@ def test_source_scan_loader_is_safe():
 
 
 # =========================================================================== atomic output
-def _map_ready() -> bool:
-    try:
-        from planner import maps
-    except Exception:  # noqa: BLE001 - the maps engineer may be mid-edit
-        return False
-    return hasattr(maps, "plan_map") and hasattr(maps, "map_html")
-
-
 class _Tags(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
@@ -285,7 +277,6 @@ def complete_html(text: str) -> bool:
 OLD_HTML = "<!DOCTYPE html><html><body>old map</body></html>\n"
 
 
-@pytest.mark.skipif(not _map_ready(), reason="planner.maps not ready")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
 def test_interrupted_map_leaves_old_or_new_file(tmp_path, sig):
     plan = write_yaml(tmp_path / "plan.yaml", SMALL_PLAN)
@@ -395,7 +386,6 @@ def test_disk_full_on_fsync_or_rename_keeps_old_file(tmp_path, monkeypatch):
         assert [p.name for p in tmp_path.iterdir()] == ["out.html"]
 
 
-@pytest.mark.skipif(not _map_ready(), reason="planner.maps not ready")
 def test_cli_map_disk_full_reports_and_keeps_old(tmp_path):
     """The CLI on a full disk: no traceback, the old map stays (run in a child with a patched
     write so the real disk is untouched)."""
@@ -482,7 +472,6 @@ def _payload_map(tmp_path: Path, offline: bool) -> Path:
     return out
 
 
-@pytest.mark.skipif(not _map_ready(), reason="planner.maps not ready")
 def test_payloads_escaped_in_map_html(tmp_path):
     text = _payload_map(tmp_path, offline=False).read_text(encoding="utf-8")
     assert complete_html(text)
@@ -493,7 +482,6 @@ def test_payloads_escaped_in_map_html(tmp_path):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not _map_ready(), reason="planner.maps not ready")
 @pytest.mark.parametrize("offline", [False, True], ids=["cdn", "offline"])
 def test_payloads_never_run_in_chromium(tmp_path, offline):
     sys.path.insert(0, str(Path(__file__).parent))
@@ -518,7 +506,6 @@ def test_payloads_never_run_in_chromium(tmp_path, offline):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not _map_ready(), reason="planner.maps not ready")
 def test_payloads_dump_dom_marker(tmp_path):
     """The brief's plain-Chromium check: --dump-dom after scripts ran, title unchanged."""
     exe = "/usr/bin/chromium"
@@ -540,7 +527,6 @@ def test_payloads_dump_dom_marker(tmp_path):
 
 
 # =========================================================================== determinism
-@pytest.mark.skipif(not _map_ready(), reason="planner.maps not ready")
 def test_same_plan_same_bytes_across_processes(tmp_path):
     path = write_yaml(tmp_path / "plan.yaml", payload_plan())
     outs, maps_ = [], []
@@ -557,7 +543,6 @@ def test_same_plan_same_bytes_across_processes(tmp_path):
 
 
 # =========================================================================== concurrency
-@pytest.mark.skipif(not _map_ready(), reason="planner.maps not ready")
 def test_two_map_processes_at_once(tmp_path):
     plans = []
     for i in range(2):
