@@ -96,7 +96,7 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
                 # fuzzing): refuse the plan with a located problem instead of a traceback.
                 if hours > (LATEST_TIME - prev_depart).total_seconds() / 3600:
                     raise PlanError([Problem(
-                        plan.source, call.line,
+                        plan.source, None,
                         f"assets[{ai}].itinerary[{seq}].at",
                         f"at {asset.speed_kn:,.1f} kn the schedule runs past "
                         f"{LATEST_TIME:%Y-%m-%d}; check the speed and the itinerary")])

@@ -59,7 +59,6 @@ class Call:
     purpose: str | None = None
     avoid: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
-    line: int | None = None
 
 
 @dataclass
@@ -76,7 +75,6 @@ class Asset:
     range_km: float
     ice_class: str = "none"
     itinerary: list[Call] = field(default_factory=list)
-    line: int | None = None
 
     @property
     def speed_kn(self) -> float:
@@ -107,7 +105,6 @@ class Detachment:
     end: dt.datetime
     purpose: str | None = None
     name: str = ""
-    line: int | None = None
 
 
 @dataclass
@@ -493,8 +490,7 @@ def _build(data: Any, problems: Problems, source: str, base: Agreement) -> Plan:
             continue
         seen_det.add(did)
         detachments.append(Detachment(did, nation, int(strength), at[0], at[1], start, end,
-                                      purpose, v.string(d, path, "name", required=False) or did,
-                                      problems.line(path)))
+                                      purpose, v.string(d, path, "name", required=False) or did))
 
     return Plan(name=name, agreement=agreement, horizon_end=horizon_end, friendly=friendly,
                 facilities=places, assets=assets, detachments=detachments, source=source)
@@ -570,13 +566,11 @@ def _asset(v: _V, ad, path, places) -> Asset | None:
             continue
         if at is None:
             continue
-        calls.append(Call(at[0], at[1], arrive, depart, purpose, tuple(avoid), tuple(deny),
-                          problems.line(cpath)))
+        calls.append(Call(at[0], at[1], arrive, depart, purpose, tuple(avoid), tuple(deny)))
     if (calls and len(calls) == len(itin) and calls[0].arrive is None
             and calls[0].depart is None):
         problems.add(path + ("itinerary", 0, "depart"),
                      "the first call needs a depart (or an arrive) time to anchor the schedule")
     if None in (aid, nation, kind, crew, speed_kmh, range_km, ice) or len(calls) != len(itin):
         return None
-    return Asset(aid, name or aid, nation, kind, int(crew), speed_kmh, range_km, ice, calls,
-                 problems.line(path))
+    return Asset(aid, name or aid, nation, kind, int(crew), speed_kmh, range_km, ice, calls)

@@ -58,10 +58,6 @@ class Problems:
         """Record a problem at a field path (``key=True`` points at the key itself)."""
         self._items.append((tuple(path), message, key, line))
 
-    def line(self, path: tuple) -> int | None:
-        """Source line of a path; only looked up while reporting problems (None otherwise)."""
-        return None
-
     def __len__(self) -> int:
         return len(self._items)
 
