@@ -15,10 +15,6 @@ def _ts(t) -> dt.datetime:
     return t.to_pydatetime() if isinstance(t, pd.Timestamp) else t
 
 
-def _fmt(t: dt.datetime | None) -> str:
-    return t.strftime("%Y-%m-%d %H:%MZ") if t else "?"
-
-
 def refuel_candidates(plan, nation: str, kind: str) -> dict[str, Place]:
     """Places where an asset of ``nation`` may refuel: its own facilities, the partner's under
     the agreement, and the plan's ``friendly`` list; ports for warships, air bases for

@@ -14,10 +14,6 @@ from .geo import geodesic_km
 from .route import Route
 
 
-def _pid(place) -> str:
-    return place.id if isinstance(place, Place) else resolve_place(place).id
-
-
 def hop_matrix(places: Sequence, route_fn: Callable[[object, object], Route],
                max_km: float | None = None) -> dict[tuple[str, str], float]:
     """Route distance in km between every ordered pair of places (unroutable pairs omitted;
