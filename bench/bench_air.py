@@ -8,7 +8,7 @@ and extrapolated. The naive loop only answers *which* countries a leg touches, n
 enters and leaves, so the comparison flatters it. The (leg, country) pairs of both must agree
 on the subsample (asserted).
 
-    python bench/bench_air.py [--legs 10000] [--naive 200] [--step-km 50]
+    python bench/bench_air.py [--legs 10000] [--naive 200] [--step-km 100]
 """
 
 from __future__ import annotations
