@@ -61,11 +61,19 @@ class Route:
         return self.distance_km / speed_kmh
 
     def cumulative_km(self) -> np.ndarray:
-        """Distance from the origin to each vertex, in km."""
+        """Distance from the origin to each vertex, in km (computed once per route; routes
+        are cached and shared, so the array is read-only)."""
+        return self._cumulative_km
+
+    @functools.cached_property
+    def _cumulative_km(self) -> np.ndarray:
         if len(self.lons) < 2:
-            return np.zeros(len(self.lons))
-        _, _, d = GEOD.inv(self.lons[:-1], self.lats[:-1], self.lons[1:], self.lats[1:])
-        return np.concatenate([[0.0], np.cumsum(d) / 1000.0])
+            cum = np.zeros(len(self.lons))
+        else:
+            _, _, d = GEOD.inv(self.lons[:-1], self.lats[:-1], self.lons[1:], self.lats[1:])
+            cum = np.concatenate([[0.0], np.cumsum(d) / 1000.0])
+        cum.flags.writeable = False
+        return cum
 
     def to_json(self) -> dict:
         """The ``relos route --format json`` document (CONTRACT §4)."""
