@@ -19,10 +19,10 @@ import time
 import numpy as np
 import shapely
 
-from planner.air import STEP_KM, geodesic_paths
-from planner.catalogue import facilities
-from planner.geo import split_antimeridian
-from planner.territory import _index, crossings_many, load_territory
+from planner.layers.catalogue import facilities
+from planner.layers.geodesy import split_antimeridian
+from planner.layers.territory import _index, crossings_many, load_territory
+from planner.routing.air import STEP_KM, geodesic_paths
 
 
 def random_legs(n: int, seed: int = 20260301) -> tuple[np.ndarray, ...]:

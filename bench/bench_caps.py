@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from planner.plan import Plan
-from planner.presence import call_intervals, sweep
+from planner.checks.presence import call_intervals, sweep
+from planner.model.plan import Plan
 
 PORTS = ["visakhapatnam", "mumbai", "kochi", "chennai", "karwar", "port-blair", "colombo",
          "singapore", "murmansk", "severomorsk", "vladivostok", "djibouti"]

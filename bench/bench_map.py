@@ -23,10 +23,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner import maps
-from planner.catalogue import facilities
-from planner.geo import geodesic_points, line_length_km
-from planner.route import Route
+from planner.layers.catalogue import facilities
+from planner.layers.geodesy import geodesic_points, line_length_km
+from planner.render import maps
+from planner.routing.route import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import browser  # noqa: E402

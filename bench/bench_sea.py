@@ -11,8 +11,9 @@ from importlib import resources
 import numpy as np
 import searoute
 
-from planner.catalogue import facilities
-from planner.sea import clear_caches, sea_route
+from planner.core.caches import clear_all as clear_caches
+from planner.layers.catalogue import facilities
+from planner.routing.sea import sea_route
 
 SEED = 20260101
 N_PAIRS = 500
@@ -71,7 +72,7 @@ def main() -> None:
     print(f"distance vs searoute: median {np.median(diffs) * 100:+.1f} %, "
           f"90th pct |diff| {np.percentile(np.abs(diffs), 90) * 100:.1f} %")
 
-    from planner.catalogue import resolve_place
+    from planner.layers.catalogue import resolve_place
 
     print("published distances (within 3 % counts as agreement):")
     for a, b, avoid, nm, source in PUBLISHED:
@@ -98,7 +99,7 @@ def main() -> None:
 
 def clear_caches_of_routes_only() -> None:
     """Forget whole-route results but keep shortest-path trees (a warm router)."""
-    from planner import sea
+    from planner.routing import sea
 
     sea._sea_route_cached.cache_clear()
 

@@ -15,9 +15,9 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from browser import chromium_path, open_page  # noqa: E402
 
-from planner.atomic import atomic_write_bytes, atomic_write_text  # noqa: E402
-from planner.maps import map_html, plan_map  # noqa: E402
-from planner.plan import Plan  # noqa: E402
+from planner.core.atomic import atomic_write_bytes, atomic_write_text  # noqa: E402
+from planner.model.plan import Plan  # noqa: E402
+from planner.render.maps import map_html, plan_map  # noqa: E402
 
 
 def plans() -> list[tuple[Path, Path | None]]:

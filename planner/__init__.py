@@ -1,22 +1,29 @@
 """relos-planner: port and airspace planning under the India-Russia RELOS agreement.
 
-The public API (CONTRACT §5)::
+The public API (CONTRACT section 5)::
 
     from planner import Plan, sea_route, air_route, facilities, reach
+
+The package is grouped by the stages of the data flow (docs/ARCHITECTURE.md):
+``core`` (units, time, paths, caches) -> ``layers`` (catalogue, territory, NSR, sea network,
+clearance register) -> ``model`` (plan objects and loading) -> ``routing`` (sea, air,
+schedule, refuelling, reach) -> ``checks`` (a registry of checks) -> ``render`` (report,
+charts, maps), joined by :mod:`planner.api` and driven by :mod:`planner.cli`.
 """
 
-from .agreement import RELOS, Agreement, load_agreement
-from .air import NoRoute, air_route
-from .catalogue import Place, UnknownPlace, facilities, resolve_place
-from .plan import Plan, PlanError
-from .reach import reach, reach_area
-from .report import Report
-from .route import Route
-from .sea import NoSeaRoute, sea_route
+from planner.api import build_schedule, check_plan, plan_map
+from planner.layers.catalogue import Place, UnknownPlace, facilities, resolve_place
+from planner.model.agreement import RELOS, Agreement, load_agreement
+from planner.model.plan import Plan, PlanError
+from planner.render.report import Report
+from planner.routing.air import NoRoute, air_route
+from planner.routing.reach import reach, reach_area
+from planner.routing.route import Route
+from planner.routing.sea import NoSeaRoute, sea_route
 
 __all__ = [
     "RELOS", "Agreement", "NoRoute", "NoSeaRoute", "Place", "Plan", "PlanError", "Report",
-    "Route", "UnknownPlace", "air_route", "facilities", "load_agreement", "reach",
-    "reach_area", "resolve_place", "sea_route",
+    "Route", "UnknownPlace", "air_route", "build_schedule", "check_plan", "facilities",
+    "load_agreement", "plan_map", "reach", "reach_area", "resolve_place", "sea_route",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -10,7 +10,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from .plan_errors import PlanError
+from planner.core.units import KM_PER_NM
+from planner.model.problems import PlanError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -79,8 +80,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(args):
-    from .agreement import AgreementError, load_agreement
-    from .plan import Plan
+    from planner.model.agreement import AgreementError, load_agreement
+    from planner.model.plan import Plan
 
     agreement = None
     if getattr(args, "agreement", None):
@@ -98,8 +99,8 @@ def _slug(name: str) -> str:
 
 
 def _write_map(plan, report, output: str | None, offline: bool, tiles: str | None) -> Path:
-    from .atomic import atomic_write_text
-    from .maps import map_html, plan_map
+    from planner.core.atomic import atomic_write_text
+    from planner.render.maps import map_html, plan_map
 
     out = Path(output) if output else Path("maps") / f"{_slug(plan.name)}.html"
     m = plan_map(plan, report, offline=offline, tiles=tiles)
@@ -110,7 +111,7 @@ def cmd_check(args) -> int:
     plan = _load(args)
     register = None
     if args.register:
-        from .clearances import RegisterError, with_overrides
+        from planner.layers.register import RegisterError, with_overrides
 
         try:
             register = with_overrides(args.register)
@@ -118,11 +119,11 @@ def cmd_check(args) -> int:
             raise BadInput(str(exc)) from None
     report = plan.check(transit=args.transit, register=register)
     if args.timeline:
-        from .timeline import save_timeline
+        from planner.render.charts import save_timeline
 
         save_timeline(report, plan.agreement, args.timeline)
     if args.clearances:
-        from .clearances import write_clearance_csv
+        from planner.layers.register import write_clearance_csv
 
         write_clearance_csv(report, args.clearances)
     out = report.to_json() if args.format == "json" else report.to_text()
@@ -143,12 +144,12 @@ def _split(text: str) -> tuple[str, ...]:
 
 
 def cmd_route(args) -> int:
-    from .catalogue import UnknownPlace
+    from planner.layers.catalogue import UnknownPlace
 
     try:
         if args.mode == "sea":
-            from .plan import PASSAGES
-            from .sea import sea_route
+            from planner.layers.sea_network import PASSAGES
+            from planner.routing.sea import sea_route
 
             avoid = _split(args.avoid)
             bad = [a for a in avoid if a not in PASSAGES]
@@ -158,7 +159,7 @@ def cmd_route(args) -> int:
             route = sea_route(args.origin, args.destination, avoid=avoid,
                               ice_class=args.ice_class, date=args.date)
         else:
-            from .air import air_route
+            from planner.routing.air import air_route
 
             route = air_route(args.origin, args.destination, deny=_split(args.deny))
     except UnknownPlace as exc:
@@ -178,10 +179,10 @@ def cmd_route(args) -> int:
 
 
 def cmd_reach(args) -> int:
-    from .catalogue import UnknownPlace, resolve_place
-    from .reach import reach, reach_area
+    from planner.layers.catalogue import UnknownPlace, resolve_place
+    from planner.routing.reach import reach, reach_area
 
-    range_km = args.range_km if args.range_km is not None else args.range_nm * 1.852
+    range_km = args.range_km if args.range_km is not None else args.range_nm * KM_PER_NM
     if not range_km > 0 or args.stops < 0:
         raise BadInput("--range-nm/--range-km must be > 0 and --stops >= 0")
     try:
@@ -190,8 +191,8 @@ def cmd_reach(args) -> int:
         raise BadInput(str(exc)) from None
     found = reach(origin, range_km, mode=args.mode, stops=args.stops)
     if args.output:
-        from .atomic import atomic_write_text
-        from .maps import map_html, reach_map
+        from planner.core.atomic import atomic_write_text
+        from planner.render.maps import map_html, reach_map
 
         area = reach_area(origin, range_km, mode=args.mode)
         m = reach_map(origin, found, area, offline=args.offline)
@@ -203,7 +204,7 @@ def cmd_reach(args) -> int:
     elif args.format == "json":
         sys.stdout.write(table.to_json(orient="records", indent=1) + "\n")
     else:
-        print(f"{len(table)} facilities within {range_km:,.0f} km ({range_km / 1.852:,.0f} nm)"
+        print(f"{len(table)} facilities within {range_km:,.0f} km ({range_km / KM_PER_NM:,.0f} nm)"
               f" of {origin.id} by {args.mode} with up to {args.stops} stop(s)")
         if len(table):
             print(table.to_string(index=False))
@@ -211,7 +212,7 @@ def cmd_reach(args) -> int:
 
 
 def cmd_facilities(args) -> int:
-    from .catalogue import facilities
+    from planner.layers.catalogue import facilities
 
     gdf = facilities(country=args.country, kind=args.kind)
     if args.format == "geojson":
@@ -225,7 +226,7 @@ def cmd_facilities(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .plan import Plan
+    from planner.model.plan import Plan
 
     example = demo_plan_path()
     plan = Plan.load(example)
@@ -238,7 +239,7 @@ def cmd_demo(args) -> int:
 
 def demo_plan_path() -> Path:
     """The bundled example plan (shipped in the package's geodata)."""
-    from .paths import geodata_path
+    from planner.core.paths import geodata_path
 
     return geodata_path("demo_plan.yaml")
 

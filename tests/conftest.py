@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.geo import geodesic_km, geodesic_points
-from planner.route import Route
+from planner.layers.geodesy import geodesic_km, geodesic_points
+from planner.routing.route import Route
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -11,9 +11,9 @@ import shapely
 from pyproj import Geod
 from shapely.affinity import translate
 
-from planner.air import NoRoute, air_route, geodesic_paths
-from planner.geo import geodesic_km
-from planner.territory import load_territory
+from planner.layers.geodesy import geodesic_km
+from planner.layers.territory import load_territory
+from planner.routing.air import NoRoute, air_route, geodesic_paths
 
 GEOD = Geod(ellps="WGS84")
 

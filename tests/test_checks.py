@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 
-from planner.catalogue import facilities
-from planner.paths import geodata_path
-from planner.plan import Plan
+from planner.core.paths import geodata_path
+from planner.layers.catalogue import facilities
+from planner.model.plan import Plan
 
 WGS84 = Geod(ellps="WGS84")
 UTC = dt.UTC

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from planner.clearances import (
+from planner.layers.register import (
     RegisterError,
     clearance_rows,
     file_by,

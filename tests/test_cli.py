@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.catalogue import facilities
+from planner.layers.catalogue import facilities
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -187,8 +187,8 @@ def test_catalogue_ports_near_water_airbases_on_land():
     shipped layer's simplification); river ports name their river."""
     from shapely.geometry import Point
 
-    from planner.geo import geodesic_km
-    from planner.territory import load_territory
+    from planner.layers.geodesy import geodesic_km
+    from planner.layers.territory import load_territory
 
     land = load_territory()
     cat = facilities()

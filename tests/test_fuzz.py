@@ -34,8 +34,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from planner import Plan
-from planner.catalogue import catalogue_ids
-from planner.plan_errors import PlanError
+from planner.layers.catalogue import catalogue_ids
+from planner.model.problems import PlanError
 
 REPO = Path(__file__).resolve().parents[1]
 REGRESSIONS = Path(__file__).resolve().parent / "regressions"
@@ -402,7 +402,7 @@ def test_yaml_files_report_or_refuse(fuzz_dir, text):
 @fuzz_settings(15)
 @given(plan_dict=st.one_of(valid_plans(max_assets=2), mutated_plans(max_mutations=2)))
 def test_maps_of_fuzzed_plans(plan_dict):
-    from planner.maps import map_html, plan_map
+    from planner.render.maps import map_html, plan_map
 
     plan, report = run_pipeline(plan_dict)
     if report is None:

@@ -25,8 +25,8 @@ import pytest
 import yaml
 
 from planner import Plan, air_route, sea_route
-from planner import yamlsource as ys
-from planner.plan_errors import PlanError
+from planner.model import yamlsource as ys
+from planner.model.problems import PlanError
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "planner"
@@ -333,7 +333,7 @@ def test_interrupted_clearances_csv_leaves_old_file(tmp_path):
 
 
 def test_disk_full_mid_write_keeps_old_file(tmp_path, monkeypatch):
-    from planner import atomic
+    from planner.core import atomic
 
     target = tmp_path / "out.html"
     target.write_text(OLD_HTML, encoding="utf-8")
@@ -370,7 +370,7 @@ def test_disk_full_mid_write_keeps_old_file(tmp_path, monkeypatch):
 
 
 def test_disk_full_on_fsync_or_rename_keeps_old_file(tmp_path, monkeypatch):
-    from planner import atomic
+    from planner.core import atomic
 
     target = tmp_path / "out.html"
     target.write_text(OLD_HTML, encoding="utf-8")
@@ -394,7 +394,7 @@ def test_cli_map_disk_full_reports_and_keeps_old(tmp_path):
     out.write_text(OLD_HTML, encoding="utf-8")
     code = (
         "import errno, os, sys\n"
-        "from planner import atomic\n"
+        "from planner.core import atomic\n"
         "real = os.replace\n"
         "def full(*a, **k): raise OSError(errno.ENOSPC, 'No space left on device')\n"
         "atomic.os.replace = full\n"
@@ -602,13 +602,9 @@ def _check(d):
 
 
 def test_threads_match_serial():
-    from planner import sea
+    from planner.core import caches
 
-    # cold caches, so the threads race to fill them
-    for name in dir(sea):
-        fn = getattr(sea, name)
-        if hasattr(fn, "cache_clear"):
-            fn.cache_clear()
+    caches.clear_all()  # cold caches, so the threads race to fill them
     plans = _variants()
     jobs = [("plan", d) for d in plans] + [("route", r) for r in ROUTES]
     jobs = jobs * 2

@@ -16,10 +16,14 @@ import pandas as pd
 import pytest
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from planner import maps
-from planner.catalogue import facilities
-from planner.geo import geodesic_points, line_length_km, split_antimeridian
-from planner.route import Route
+from planner.layers.catalogue import facilities
+from planner.layers.geodesy import geodesic_points, line_length_km, split_antimeridian
+from planner.model.agreement import RELOS
+from planner.render import maps
+from planner.render.maps import build as map_build
+from planner.render.maps import geometry
+from planner.render.maps import layers as map_layers
+from planner.routing.route import Route
 
 sys.path.insert(0, str(Path(__file__).parent))
 import browser  # noqa: E402
@@ -95,7 +99,7 @@ def synthetic(asset_name: str = "Admiral Tributs", plan_name: str = "Synthetic p
          "start": pd.Timestamp("2026-03-15", tz="UTC"),
          "end": pd.Timestamp("2026-03-20", tz="UTC"), "count": 1800},
     ])
-    plan = SimpleNamespace(name=plan_name, assets=assets, facilities={})
+    plan = SimpleNamespace(name=plan_name, assets=assets, facilities={}, agreement=RELOS)
     report = SimpleNamespace(legs=legs, findings=findings, presence=presence)
     return plan, report
 
@@ -122,8 +126,8 @@ def fake_nsr():
 
 @pytest.fixture
 def layers(monkeypatch):
-    monkeypatch.setattr(maps, "_load_territory", fake_territory)
-    monkeypatch.setattr(maps, "_load_nsr", fake_nsr)
+    monkeypatch.setattr(map_build, "_load_territory", fake_territory)
+    monkeypatch.setattr(map_build, "_load_nsr", fake_nsr)
 
 
 def payloads(text: str) -> dict[str, dict]:
@@ -186,7 +190,6 @@ def test_leg_features_follow_route_with_times_popups_and_arrows():
                               asset_index={"tributs": 0, "il76": 1, "kamchatka": 2})
     assert [f["properties"]["i"] for f in feats["sea"]] == [0, 2]
     assert [f["properties"]["i"] for f in feats["air"]] == [1]
-    assert maps.leg_popup(feats["air"][0]["properties"], feats["tables"]).count("<tr>") == 6
     leg0 = feats["sea"][0]
     r = report.legs.iloc[0].route
     assert leg0["geometry"]["coordinates"][0] == pytest.approx([r.lons[0], r.lats[0]], abs=1e-3)
@@ -195,15 +198,10 @@ def test_leg_features_follow_route_with_times_popups_and_arrows():
     p = leg0["properties"]
     assert p["s"] == "sea|RUS" and p["a"] == 0
     assert p["t1"] - p["t0"] == 14 * 24 * 60
-    popup = maps.leg_popup(p, feats["tables"])
-    assert popup.startswith("<b>Admiral Tributs</b> (RUS, warship)")
-    assert "Vladivostok" in popup and "Visakhapatnam" in popup
-    assert "<td>depart</td><td>2026-03-01 00:00Z</td>" in popup
-    assert f"{round(r.distance_nm):,} nm" in popup
-    assert "malacca" in popup and "IDN" in popup
-    assert maps.leg_tooltip(p, feats["tables"]).startswith("Admiral Tributs: Vladivostok")
+    assert feats["tables"]["names"][p["a"]] == "Admiral Tributs"
+    assert p["d"][0] == round(r.distance_nm) and "malacca" in p["ps"] and "IDN" in p["cc"]
     assert 180 < p["b"] < 270  # Vladivostok to Visakhapatnam heads south-west mid-leg
-    styles = maps.leg_styles(["RUS"], {"RUS": "#123456"})
+    styles = map_layers.leg_styles(["RUS"], {"RUS": "#123456"})
     assert "dashArray" in styles["air|RUS"] and "dashArray" not in styles["sea|RUS"]
 
 
@@ -239,8 +237,8 @@ def test_nsr_seas_shaded_by_ice_class_and_month():
     feats = maps.nsr_features(seas, ships, [3, 4], permitted, -180.0)
     status = {f["properties"]["t"].split(":")[0]: f["properties"]["s"] for f in feats}
     assert status == {"Kara": "nsr|some", "Chukchi": "nsr|none"}
-    assert maps.nsr_status("Kara", [("T", "Arc4")], [3], permitted)[0] == "all"
-    assert maps.nsr_status("Kara", [], [3], permitted)[0] == "n/a"
+    assert map_layers.nsr_status("Kara", [("T", "Arc4")], [3], permitted)[0] == "all"
+    assert map_layers.nsr_status("Kara", [], [3], permitted)[0] == "n/a"
 
 
 def test_territory_only_for_relevant_countries(layers):
@@ -274,9 +272,7 @@ def test_plan_strings_are_escaped(layers, payload):
     assert "<img src=x" not in text and "<script>window.__pwned" not in text
     assert text.count("</script>") == text.count("<script")  # nothing closed early
     sea = payloads(text)["Sea legs"]
-    leg = sea["fc"]["features"][0]["properties"]
-    assert maps.esc(payload) in maps.leg_popup(leg, sea["legs"])
-    assert maps.leg_tooltip(leg, sea["legs"]).startswith(maps.esc(payload) + ":")
+    assert maps.esc(payload) in sea["legs"]["names"][0]  # popups are built from these
 
 
 def test_offline_html_is_self_contained(layers):
@@ -394,6 +390,12 @@ CHECKS = {
              " const tt = document.querySelector('.leaflet-tooltip');"
              " return [pc && pc.textContent, pc && pc.querySelectorAll('img,script').length,"
              " tt && tt.textContent]; })()",
+    # the runtime's popups for the first sea and the first air leg, built from the payloads
+    "leg_popups": "(() => { const ds = [...document.querySelectorAll("
+                  "'script[type=\"application/json\"]')].map(s => JSON.parse(s.textContent))"
+                  ".filter(d => d.legs);"
+                  " return ds.map(d => [relos.legPopup(d.fc.features[0].properties, d.legs),"
+                  " relos.legTip(d.fc.features[0].properties, d.legs)]); })()",
     "pwned": "new Promise(r => setTimeout(() =>"
              " r([window.__pwned || null, window.__pwned2 || null]), 200))",
     # where the time slider puts the first leg's asset halfway through the leg
@@ -427,8 +429,16 @@ def test_plan_map_in_chromium(layers, tmp_path):
     assert tags == 0  # the payload is text, not elements
     assert tip.startswith(XSS_IMG + XSS_SCRIPT + ": Vladivostok")
     assert r.checks["pwned"] == [None, None]
+    (sea_popup, sea_tip), (air_popup, _) = r.checks["leg_popups"]
+    leg0 = report.legs.iloc[0]
+    assert sea_popup.startswith(f"<b>{maps.esc(XSS_IMG + XSS_SCRIPT)}</b> (RUS, warship)")
+    assert "<td>depart</td><td>2026-03-01 00:00Z</td>" in sea_popup
+    assert f"{round(leg0.route.distance_nm):,} nm" in sea_popup
+    assert "malacca" in sea_popup and "IDN" in sea_popup
+    assert sea_tip.endswith(": Vladivostok \u2192 Visakhapatnam")
+    assert air_popup.count("<tr>") == 6  # leg, mode, depart, arrive, distance, countries
     assert r.checks["markers"] >= len(facilities())
-    lon, lat, _ = maps.midpoint_bearing(report.legs.iloc[0].route.lons,
+    lon, lat, _ = geometry.midpoint_bearing(report.legs.iloc[0].route.lons,
                                         report.legs.iloc[0].route.lats)
     assert r.checks["halfway"] == pytest.approx([lat, lon], abs=1.0)  # along the drawn leg
     before, after = r.checks["slider"]
@@ -455,8 +465,8 @@ def test_reach_map_in_chromium(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo():
-    from planner.paths import geodata_path
-    from planner.plan import Plan
+    from planner.core.paths import geodata_path
+    from planner.model.plan import Plan
 
     plan = Plan.load(geodata_path("demo_plan.yaml"))
     return plan, plan.check()

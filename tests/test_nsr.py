@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Point
 
-from planner.nsr import (
+from planner.layers.nsr import (
     ICE_CLASSES,
     ice_violations,
     nsr_legs,
@@ -14,7 +14,7 @@ from planner.nsr import (
     nsr_violations,
     permitted,
 )
-from planner.sea import sea_route
+from planner.routing.sea import sea_route
 
 
 def test_four_seas_contain_known_points():

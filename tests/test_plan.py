@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from planner.plan import Plan, PlanError, parse_time
+from planner.model.plan import Plan, PlanError, parse_time
 
 GOOD = """
 name: INDRA test
@@ -203,11 +203,11 @@ def test_plan_coordinate_place_and_unknown_passage(write_plan):
     assert "did you mean 'suez'" in p.message
 
 
-def test_plan_passages_are_the_sea_routers():
-    from planner.plan import PASSAGES
-    from planner.sea import PASSAGES as SEA_PASSAGES
+def test_plan_passages_are_the_networks():
+    """The names a plan may avoid are exactly the passages the shipped network marks."""
+    from planner.layers.sea_network import PASSAGES, network
 
-    assert set(PASSAGES) == set(SEA_PASSAGES)
+    assert set(PASSAGES) == set(network().passages)
 
 
 def test_unknown_first_place_gives_one_message(write_plan):

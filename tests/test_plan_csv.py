@@ -6,8 +6,7 @@ import textwrap
 
 import pytest
 
-from planner.plan import Plan, PlanError
-from planner.plan_csv import load_csv
+from planner.model.plan import Plan, PlanError, load_csv
 
 HEADER = ("asset,nation,kind,crew,speed,speed_unit,range,range_unit,ice_class,seq,at,arrive,"
           "depart,purpose\n")

@@ -8,9 +8,9 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.agreement import RELOS
-from planner.plan import Plan
-from planner.presence import Interval, sweep
+from planner.checks.presence import Interval, sweep
+from planner.model.agreement import RELOS
+from planner.model.plan import Plan
 
 UTC = dt.UTC
 

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from planner.catalogue import Place
-from planner.geo import GEOD
-from planner.reach import air_ring, reach, reach_area
-from planner.refuel import fewest_stops
-from planner.route import Route
+from planner.layers.catalogue import Place
+from planner.layers.geodesy import GEOD
+from planner.routing.reach import air_ring, reach, reach_area
+from planner.routing.refuel import fewest_stops
+from planner.routing.route import Route
 
 
 def _line_fn(a: Place, b: Place) -> Route:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import time
-
 import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from planner.geo import KM_PER_NM
-from planner.paths import geodata_path
-from planner.sea import NoSeaRoute, sea_route
+from planner.core.paths import geodata_path
+from planner.core.units import KM_PER_NM
+from planner.routing.sea import NoSeaRoute, sea_route
 
 YOKOHAMA = "35.44,139.64"  # UN/LOCODE JPYOK position as shipped in PyPI searoute 1.6
 
@@ -160,31 +158,6 @@ def test_routes_do_not_cross_land():
             assert not land.intersects(moved), f"{o}->{d} crosses land"
 
 
-def test_plan_of_10k_legs_under_5_s():
-    from planner.catalogue import facilities
-    from planner.sea import clear_caches
-
-    ports = list(facilities(kind="port").index)
-    extra = [f"{lat:.2f},{lon:.2f}" for lat, lon in
-             [(1.2, 103.8), (25.2, 55.3), (22.3, 114.2), (35.4, 139.6), (31.2, 121.5),
-              (51.9, 4.1), (59.9, 30.2), (43.1, 131.9), (-33.9, 18.4), (13.1, 80.3),
-              (6.9, 79.8), (12.8, 45.0), (29.9, 32.5), (41.0, 29.0), (44.6, 33.5),
-              (36.1, -5.4), (40.6, 14.3), (37.9, 23.6), (-6.1, 106.8), (10.8, 106.7),
-              (14.6, 121.0), (35.1, 129.0), (-37.8, 144.9), (24.8, 67.0), (23.0, 70.2),
-              (21.3, 72.9), (16.9, 82.2), (20.3, 86.7), (11.9, 79.8), (8.8, 78.1),
-              (15.4, 73.8), (12.9, 74.8), (60.0, 30.0), (64.6, 40.5), (69.4, 33.0)]]
-    places = (ports + extra)[:60]
-    rng = np.random.default_rng(7)
-    legs = rng.integers(0, len(places), size=(10_000, 2))
-    clear_caches()
-    t0 = time.perf_counter()
-    for i, j in legs:
-        if i != j:
-            sea_route(places[i], places[j])
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 5.0, f"{elapsed:.1f} s"
-
-
 def test_kochi_port_blair_round_sri_lanka_and_into_port_blair():
     r = sea_route("kochi", "port-blair")
     assert r.lats.min() < 6.0  # round Dondra Head; Palk Strait is not navigable
@@ -198,8 +171,8 @@ RIVER_PORTS = {"kolkata", "dudinka"}  # up rivers the land layer draws as land
 
 def test_every_port_has_a_close_approach():
     """Each catalogue port's route leaves it by a short water edge (no 100+ km snaps)."""
-    from planner.catalogue import facilities
-    from planner.geo import geodesic_km
+    from planner.layers.catalogue import facilities
+    from planner.layers.geodesy import geodesic_km
 
     for pid, row in facilities(kind="port").iterrows():
         if pid in RIVER_PORTS:

@@ -11,8 +11,8 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from planner.route import Route
-from planner.territory import country_at, crossings, crossings_table, load_territory
+from planner.layers.territory import country_at, crossings, crossings_table, load_territory
+from planner.routing.route import Route
 
 GEOD = Geod(ellps="WGS84")
 NM_M = 1852.0  # international nautical mile in metres (BIPM)
@@ -28,9 +28,7 @@ def _route(lats, lons) -> Route:
 def test_layer_columns_crs_and_load_time():
     import pyarrow.parquet  # noqa: F401  (import cost is not load cost)
 
-    from planner import territory
-
-    territory._CACHE.pop("gdf", None)
+    load_territory.cache_clear()
     t0 = time.perf_counter()
     gdf = load_territory()
     elapsed = time.perf_counter() - t0
@@ -170,6 +168,6 @@ def test_crossings_table_many_routes_matches_single():
 
 
 def _geodesic(lat1, lon1, lat2, lon2, step_km=50.0):
-    from planner.geo import geodesic_points
+    from planner.layers.geodesy import geodesic_points
 
     return geodesic_points(lat1, lon1, lat2, lon2, step_km=step_km)

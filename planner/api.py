@@ -1,0 +1,31 @@
+"""The stages joined: load -> schedule -> checks -> report -> map. This is what the public face
+(:mod:`planner`) and the CLI call; each function is a thin composition of one stage's output
+into the next's input."""
+
+from __future__ import annotations
+
+from planner.checks.run import run_checks
+from planner.render.maps import plan_map
+from planner.render.report import Report
+from planner.routing.schedule import build_schedule
+
+
+def check_plan(plan, transit: bool = False, register=None) -> Report:
+    """All checks (CONTRACT section 4) on a plan, as a :class:`~planner.Report`.
+
+    Parameters
+    ----------
+    plan : planner.Plan
+    transit : bool
+        Also count assets while their legs cross a host's sovereign territory.
+    register : pandas.DataFrame, optional
+        Clearance register rows overriding the shipped ones
+        (:func:`planner.layers.register.load_register`).
+    """
+    schedule = plan.schedule()
+    checked = run_checks(plan, schedule, transit=transit, register=register)
+    return Report(plan.name, checked.findings, schedule.legs, checked.presence,
+                  checked.headroom, transit=transit, calls=schedule.calls)
+
+
+__all__ = ["build_schedule", "check_plan", "plan_map"]

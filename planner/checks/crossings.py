@@ -1,0 +1,229 @@
+"""Third-country airspace and territorial seas crossed by legs, and the clearances that
+crossings and host visits call for (``OVERFLIGHT``, ``TERRITORIAL_SEA``, ``CLEARANCE``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from planner.checks.registry import CheckContext, register
+from planner.core.units import KM_PER_NM, fmt_minute, iso_z, to_datetime, wrap_lon
+from planner.layers.register import file_by, lead_days
+from planner.layers.territory import crossings_table
+from planner.model.findings import Finding
+
+STRAIT_STATES = {
+    # UNCLOS Part III straits used for international navigation, by passage name, with the
+    # states bordering them (UNCLOS 1982 arts. 37-44; limits as in IHO S-23).
+    "malacca": ("MYS", "IDN", "SGP"),
+    "hormuz": ("OMN", "IRN"),
+    "bab-el-mandeb": ("YEM", "DJI", "ERI"),
+    "gibraltar": ("ESP", "MAR", "GBR"),
+    "sunda": ("IDN",),
+    "bering": ("USA", "RUS"),
+}
+STRAIT_AREAS = {
+    # lon/lat boxes around each strait's limits (after IHO S-23 "Limits of Oceans and Seas",
+    # 1953, simplified): only stretches inside them count as transit passage.
+    "malacca": (95.0, 0.8, 105.2, 6.5),  # incl. the Singapore Strait to Bintan
+    "hormuz": (55.8, 25.8, 57.2, 27.0),
+    "bab-el-mandeb": (43.0, 12.3, 43.7, 13.0),
+    "gibraltar": (-6.05, 35.75, -5.25, 36.2),
+    "sunda": (105.0, -6.6, 106.3, -5.6),
+    "bering": (-171.0, 64.5, -167.0, 66.8),
+}
+STRAIT_NAMES = {"malacca": "Strait of Malacca", "hormuz": "Strait of Hormuz",
+                "bab-el-mandeb": "Bab-el-Mandeb", "gibraltar": "Strait of Gibraltar",
+                "sunda": "Sunda Strait", "bering": "Bering Strait"}
+
+
+def clearance_finding(country: str, asset_kind: str, event: str, start, *, nation: str,
+                      asset: str, what: str, register=None, leg: int | None = None,
+                      facility: str | None = None) -> Finding | None:
+    """A ``CLEARANCE`` notice: who must ask whom, for what, entering when, and the date by
+    which to file. None when the register asks for no notice (lead time 0)."""
+    days, row = lead_days(country, asset_kind, event, register)
+    if days is None or days <= 0:
+        return None
+    deadline = file_by(start, days)
+    authority = row["authority"]
+    source = row["source"]
+    default = row["country"] == "*"
+    basis = "planner default lead time" if default else "lead time from the register"
+    return Finding(
+        "CLEARANCE", "info",
+        f"{nation} must request {event.replace('_', ' ')} clearance from {authority} for "
+        f"{asset} ({what}), entering {fmt_minute(start)}: file by {fmt_minute(deadline)} "
+        f"({days} days; {basis})",
+        host=country, nation=nation, start=to_datetime(start), assets=[asset], leg=leg,
+        facility=facility,
+        extra={"country": country, "event": event, "lead_days": days,
+               "file_by": iso_z(deadline), "authority": authority,
+               "source": source, "default_lead_time": bool(default)})
+
+
+def crossing_findings(plan, schedule, register=None) -> list[Finding]:
+    """OVERFLIGHT for third-country airspace entered by aircraft; TERRITORIAL_SEA for
+    third-country territorial seas crossed by warships (straits used for transit passage
+    named as such); CLEARANCE for each that needs notice, and for host visits."""
+    legs = schedule.legs
+    out: list[Finding] = []
+    if len(legs):
+        # routers cache routes, so many legs share one Route object: cross each once
+        unique: dict[int, int] = {}
+        routes = []
+        for r in legs["route"]:
+            if id(r) not in unique:
+                unique[id(r)] = len(routes)
+                routes.append(r)
+        table = crossings_table(routes)
+        by_route = {k: g for k, g in table.groupby("leg", sort=False)}
+        country_of = {}
+        for c in schedule.calls.itertuples(index=False):
+            country_of[(c.asset, c.seq)] = c.host
+        for i, leg in enumerate(legs.itertuples(index=False)):
+            rows = by_route.get(unique[id(leg.route)])
+            if rows is None:
+                continue
+            own = {leg.nation, country_of.get((leg.asset, leg.seq - 1)),
+                   country_of.get((leg.asset, leg.seq))}
+            rows = rows[~rows["iso3"].isin(own)]
+            if len(rows):
+                out += _leg_crossing_findings(leg, i, rows, register)
+    out += visit_clearances(plan, schedule, register)
+    return out
+
+
+def _leg_crossing_findings(leg, i: int, rows: pd.DataFrame, register) -> list[Finding]:
+    """One finding per third country a leg enters (all its stretches inside merged), one per
+    strait transited; with the clearance each calls for."""
+    out: list[Finding] = []
+    depart, arrive = pd.Timestamp(leg.depart), pd.Timestamp(leg.arrive)
+    hours = (arrive - depart).total_seconds() / 3600
+    speed = leg.distance_km / hours if hours > 0 else None
+
+    def at(km: float) -> pd.Timestamp:
+        t = depart + pd.Timedelta(hours=km / speed) if speed else depart
+        return t.round("min")
+
+    name = _leg_name(leg)
+    straits: dict[str, list] = {}
+    strait_of = [None] * len(rows)
+    if leg.kind == "warship":
+        for k, row in enumerate(rows.itertuples(index=False)):
+            strait_of[k] = _strait_for(leg, row)
+    rows = rows.assign(strait_name=strait_of)
+    for row in rows[rows["strait_name"].notna()].itertuples(index=False):
+        seg = _segment(leg.route, row.entry_km, row.exit_km)
+        straits.setdefault(row.strait_name, []).append(
+            (row.iso3, at(row.entry_km), at(row.exit_km), row.distance_km, seg))
+    for iso3, grp in rows[rows["strait_name"].isna()].groupby("iso3", sort=False):
+        entry, exit_ = at(grp["entry_km"].min()), at(grp["exit_km"].max())
+        inside_km = float(grp["distance_km"].sum())
+        longest = grp.loc[grp["distance_km"].idxmax()]
+        seg = _segment(leg.route, longest["entry_km"], longest["exit_km"])
+        stretches = f", {len(grp)} stretches" if len(grp) > 1 else ""
+        if leg.kind == "aircraft":
+            out.append(Finding(
+                "OVERFLIGHT", "warning",
+                f"{leg.asset} ({leg.nation}) flies through {iso3} airspace on {name} from "
+                f"{fmt_minute(entry)} to {fmt_minute(exit_)} "
+                f"({inside_km:,.0f} km inside{stretches}); diplomatic overflight clearance needed",
+                host=iso3, nation=leg.nation, start=to_datetime(entry), end=to_datetime(exit_),
+                value=round(inside_km, 1), unit="km", assets=[leg.asset], leg=i,
+                segment=seg))
+            c = clearance_finding(iso3, "aircraft", "overflight", entry, nation=leg.nation,
+                                  asset=leg.asset, what=f"overflight on {name}",
+                                  register=register, leg=i)
+            if c:
+                out.append(c)
+            continue
+        out.append(Finding(
+            "TERRITORIAL_SEA", "warning",
+            f"{leg.asset} ({leg.nation}) passes through {iso3} territorial sea on {name} from "
+            f"{fmt_minute(entry)} to {fmt_minute(exit_)} "
+            f"({inside_km / KM_PER_NM:,.0f} nm inside{stretches}): "
+            "innocent passage; check the coastal state's notice rules",
+            host=iso3, nation=leg.nation, start=to_datetime(entry), end=to_datetime(exit_),
+            value=round(inside_km / KM_PER_NM, 1), unit="nm", assets=[leg.asset], leg=i,
+            segment=seg))
+        c = clearance_finding(iso3, "warship", "territorial_sea", entry, nation=leg.nation,
+                              asset=leg.asset, what=f"passage on {name}", register=register,
+                              leg=i)
+        if c:
+            out.append(c)
+    for strait, parts in straits.items():
+        states = sorted({p[0] for p in parts})
+        entry = min(p[1] for p in parts)
+        exit_ = max(p[2] for p in parts)
+        inside_nm = sum(p[3] for p in parts) / KM_PER_NM
+        seg = max(parts, key=lambda p: p[3])[4]
+        out.append(Finding(
+            "TERRITORIAL_SEA", "info",
+            f"{leg.asset} ({leg.nation}) transits the {STRAIT_NAMES[strait]} on {name} from "
+            f"{fmt_minute(entry)} to {fmt_minute(exit_)} "
+            f"({inside_nm:,.0f} nm inside the territorial seas of {', '.join(states)}): "
+            "transit passage (UNCLOS Part III), no notice required",
+            host=states[0], nation=leg.nation, start=to_datetime(entry), end=to_datetime(exit_),
+            value=round(inside_nm, 1), unit="nm", assets=[leg.asset], leg=i, segment=seg,
+            extra={"strait": strait, "states": states}))
+    return out
+
+
+def _strait_for(leg, row) -> str | None:
+    """The strait a territorial-sea stretch lies in (by the leg's passages, the bordering
+    states and the strait's area), or None."""
+    import numpy as np
+
+    for p in leg.passages:
+        if row.iso3 not in STRAIT_STATES.get(p, ()):
+            continue
+        x0, y0, x1, y1 = STRAIT_AREAS[p]
+        mid_km = (row.entry_km + row.exit_km) / 2
+        cum = leg.route.cumulative_km()
+        lon = float(np.interp(mid_km, cum, leg.route.lons))
+        lat = float(np.interp(mid_km, cum, leg.route.lats))
+        lon = wrap_lon(lon)
+        if x0 <= lon <= x1 and y0 <= lat <= y1:
+            return p
+    return None
+
+
+def _leg_name(leg) -> str:
+    d = leg._asdict()
+    return f"{d.get('from', d.get('_5'))} -> {d['to']}"
+
+
+def _segment(route, a_km: float, b_km: float) -> list[tuple[float, float]]:
+    import numpy as np
+
+    cum = route.cumulative_km()
+    lons, lats = np.asarray(route.lons), np.asarray(route.lats)
+    inner = (cum > a_km) & (cum < b_km)
+    pa = (float(np.interp(a_km, cum, lons)), float(np.interp(a_km, cum, lats)))
+    pb = (float(np.interp(b_km, cum, lons)), float(np.interp(b_km, cum, lats)))
+    return [pa, *zip(lons[inner].tolist(), lats[inner].tolist(), strict=True), pb]
+
+
+def visit_clearances(plan, schedule, register=None) -> list[Finding]:
+    """CLEARANCE for calls in the other party's territory: port calls for warships, landings
+    for aircraft."""
+    out = []
+    ag = plan.agreement
+    for c in schedule.calls.itertuples(index=False):
+        if not isinstance(c.host, str) or not ag.counts_against(c.nation, c.host):
+            continue
+        if not c.depart > c.arrive and not c.open_ended:
+            continue
+        event = "port_call" if c.kind == "warship" else "landing"
+        f = clearance_finding(c.host, c.kind, event, c.arrive, nation=c.nation,
+                              asset=c.asset, what=f"{event.replace('_', ' ')} at {c.at}",
+                              register=register, facility=c.at)
+        if f:
+            out.append(f)
+    return out
+
+
+@register("crossings")
+def crossings_check(ctx: CheckContext) -> list[Finding]:
+    """``OVERFLIGHT``, ``TERRITORIAL_SEA`` and their ``CLEARANCE``s."""
+    return crossing_findings(ctx.plan, ctx.schedule, ctx.register)

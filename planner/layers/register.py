@@ -1,0 +1,163 @@
+"""The clearance lead-time register: how many days before an event a notice or diplomatic
+clearance must be filed.
+
+The shipped register is ``geodata/clearances.csv`` (every row carries its source); a user's
+CSV with the same columns replaces it (``load_register(path)``). Columns: ``country`` (ISO3 or
+``*`` for the default), ``applies_to`` (``warship`` | ``aircraft`` | ``any``), ``event``
+(``territorial_sea`` | ``overflight`` | ``port_call`` | ``nsr_transit`` | ``landing``),
+``lead_days``, ``authority``, ``source``.
+
+Lookup order for ``(country, asset_kind, event)``: the country's row for that asset kind, the
+country's ``any`` row, the ``*`` row for that asset kind, the ``*`` ``any`` row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from planner.core.atomic import atomic_write_text
+from planner.core.caches import once
+from planner.core.paths import geodata_path
+from planner.core.units import iso_minute
+
+COLUMNS = ("country", "applies_to", "event", "lead_days", "authority", "source")
+ASSET_KINDS = ("warship", "aircraft", "any")
+EVENTS = ("territorial_sea", "overflight", "port_call", "nsr_transit", "landing")
+DEFAULT_COUNTRY = "*"
+
+
+class RegisterError(ValueError):
+    """A malformed clearance register (missing column, unknown kind/event, bad lead_days)."""
+
+
+def load_register(path: str | Path | None = None) -> pd.DataFrame:
+    """The clearance register as a DataFrame (the shipped one unless ``path`` is given).
+
+    Validates the columns and values; raises :class:`RegisterError` naming the file and row.
+    """
+    src = Path(path) if path is not None else geodata_path("clearances.csv")
+    df = pd.read_csv(src, dtype=str, keep_default_na=False)
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise RegisterError(f"{src}: missing column(s) {', '.join(missing)}")
+    df = df[list(COLUMNS)].copy()
+    for col in ("country", "applies_to", "event"):
+        df[col] = df[col].str.strip()
+    df["country"] = df["country"].str.upper()
+    problems = []
+    for i, row in df.iterrows():
+        line = int(i) + 2  # header is line 1
+        if row["applies_to"] not in ASSET_KINDS:
+            problems.append(f"{src}:{line}: applies_to {row['applies_to']!r} is not one of "
+                            f"{', '.join(ASSET_KINDS)}")
+        if row["event"] not in EVENTS:
+            problems.append(f"{src}:{line}: event {row['event']!r} is not one of "
+                            f"{', '.join(EVENTS)}")
+        try:
+            days = int(str(row["lead_days"]).strip())
+            if days < 0:
+                raise ValueError
+        except ValueError:
+            problems.append(f"{src}:{line}: lead_days {row['lead_days']!r} is not a whole "
+                            "number of days >= 0")
+    if problems:
+        raise RegisterError("\n".join(problems))
+    df["lead_days"] = df["lead_days"].astype(int)
+    return df.reset_index(drop=True)
+
+
+@once("layers.register.default_register")
+def default_register() -> pd.DataFrame:
+    """The shipped register, read once per process."""
+    return load_register()
+
+
+def with_overrides(path: str | Path) -> pd.DataFrame:
+    """A user's register file on top of the shipped one: the user's rows win, the shipped
+    rows still answer for everything the user's file does not mention."""
+    return pd.concat([load_register(path), default_register()], ignore_index=True)
+
+
+def lead_days(country: str, asset_kind: str, event: str,
+              register: pd.DataFrame | None = None) -> tuple[int | None, pd.Series | None]:
+    """Lead time in days for a notice/clearance, and the register row it comes from.
+
+    ``asset_kind`` is ``warship`` or ``aircraft``. Falls back to the country's ``any`` row,
+    then to the ``*`` rows; returns ``(None, None)`` if nothing applies.
+    """
+    if event not in EVENTS:
+        raise ValueError(f"event {event!r} is not one of {', '.join(EVENTS)}")
+    reg = default_register() if register is None else register
+    country = (country or "").upper()
+    for c in (country, DEFAULT_COUNTRY):
+        for kind in (asset_kind, "any"):
+            hit = reg[(reg["country"] == c) & (reg["applies_to"] == kind)
+                      & (reg["event"] == event)]
+            if len(hit):
+                row = hit.iloc[0]
+                return int(row["lead_days"]), row
+    return None, None
+
+
+def file_by(event_start: datetime | str | pd.Timestamp, days: int) -> pd.Timestamp:
+    """The latest UTC time a notice with ``days`` lead time can be filed for an event."""
+    t = pd.Timestamp(event_start)
+    t = t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
+    return t - pd.Timedelta(days=days)
+
+
+def clearance_rows(events: pd.DataFrame, register: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Lead times for a table of events.
+
+    ``events`` has columns ``country``, ``asset_kind``, ``event``, ``start`` (UTC time the
+    aircraft/ship enters or arrives) and any others, which are kept. Adds ``lead_days``,
+    ``file_by`` (start minus lead time), ``authority``, ``source`` and ``default`` (True when
+    the figure came from a ``*`` row). Events with no applicable row get NaN/NaT.
+    """
+    reg = default_register() if register is None else register
+    out = events.copy()
+    days, by, auth, src, default = [], [], [], [], []
+    for r in events.itertuples(index=False):
+        d, row = lead_days(r.country, r.asset_kind, r.event, reg)
+        days.append(d)
+        by.append(file_by(r.start, d) if d is not None else pd.NaT)
+        auth.append(None if row is None else row["authority"])
+        src.append(None if row is None else row["source"])
+        default.append(row is not None and row["country"] == DEFAULT_COUNTRY)
+    out["lead_days"] = pd.array(days, dtype="Int64")
+    out["file_by"] = pd.Series(by, index=out.index, dtype="datetime64[ns, UTC]")
+    out["authority"] = auth
+    out["source"] = src
+    out["default"] = default
+    return out
+
+
+CLEARANCE_CSV_COLUMNS = ["nation", "asset", "country", "event", "entering", "file_by",
+                         "lead_days", "authority", "default_lead_time", "source", "message"]
+
+
+def clearance_table(report) -> pd.DataFrame:
+    """The register of clearances a plan needs, one row per ``CLEARANCE`` finding, in the
+    order a staff officer files them (earliest deadline first)."""
+    rows = []
+    for f in report.finding_list:
+        if f.code != "CLEARANCE":
+            continue
+        e = f.extra
+        rows.append({"nation": f.nation, "asset": ", ".join(f.assets),
+                     "country": e.get("country", f.host), "event": e.get("event"),
+                     "entering": iso_minute(f.start),
+                     "file_by": e.get("file_by", ""), "lead_days": e.get("lead_days"),
+                     "authority": e.get("authority"),
+                     "default_lead_time": e.get("default_lead_time"),
+                     "source": e.get("source"), "message": f.message})
+    df = pd.DataFrame(rows, columns=CLEARANCE_CSV_COLUMNS)
+    return df.sort_values(["file_by", "country", "asset"], kind="stable").reset_index(drop=True)
+
+
+def write_clearance_csv(report, path: str | Path) -> Path:
+    """Write :func:`clearance_table` as CSV, atomically."""
+    return atomic_write_text(path, clearance_table(report).to_csv(index=False))

@@ -1,0 +1,95 @@
+"""The shipped maritime network (``geodata/sea_network.npz``, built from Eurostat MARNET by
+``geodata/build_sea_network.py``): nodes, edges with their length in km, the passages (straits,
+canals, the NSR) each edge belongs to, and the NSR sea of each edge.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from planner.core.caches import once
+from planner.core.paths import geodata_path
+
+#: Passages named in ``avoid`` and reported in ``Route.passages``.
+PASSAGES = (
+    "suez", "bab-el-mandeb", "hormuz", "malacca", "sunda", "gibraltar", "cape-of-good-hope",
+    "bering", "nsr", "kara-gate", "vilkitsky", "sannikov", "dmitry-laptev", "panama",
+    "bosporus", "dardanelles", "magellan", "northwest",
+)
+#: Always avoided: the planner has no ice rules for the Canadian Arctic (as searoute's default).
+ALWAYS_AVOID = ("northwest",)
+#: The NSR and its straits: closed together when the ice rules close the NSR.
+NSR_PASSAGES = ("nsr", "kara-gate", "vilkitsky", "sannikov", "dmitry-laptev")
+
+PRETTY = {"suez": "Suez", "cape-of-good-hope": "the Cape of Good Hope", "bering": "Bering",
+          "malacca": "Malacca", "sunda": "Sunda", "panama": "Panama", "nsr": "the NSR"}
+
+
+@dataclass(frozen=True)
+class SeaNetwork:
+    """The maritime network as arrays (nodes lon/lat degrees, edges with km and passage bits)."""
+
+    lon: np.ndarray
+    lat: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    km: np.ndarray
+    mask: np.ndarray
+    sea: np.ndarray
+    passages: tuple[str, ...]
+    seas: tuple[str, ...]
+    kdtree: cKDTree
+    edge_of: dict
+
+    def bit(self, name: str) -> int:
+        """The mask bit of a passage name."""
+        return 1 << self.passages.index(name)
+
+
+_LOCK = threading.Lock()
+
+
+def unit_xyz(lat, lon) -> np.ndarray:
+    la, lo = np.radians(np.asarray(lat, float)), np.radians(np.asarray(lon, float))
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+@once("layers.sea_network._load")
+def _load() -> SeaNetwork:
+    with np.load(geodata_path("sea_network.npz")) as z:
+        lon, lat = z["lon"], z["lat"]
+        u, v = z["u"].astype(np.int64), z["v"].astype(np.int64)
+        net = SeaNetwork(
+            lon=lon, lat=lat, u=u, v=v, km=z["km"], mask=z["mask"], sea=z["sea"],
+            passages=tuple(str(p) for p in z["passages"]), seas=tuple(str(s) for s in z["seas"]),
+            kdtree=cKDTree(unit_xyz(lat, lon)),
+            edge_of={**{(int(a), int(b)): i for i, (a, b) in enumerate(zip(u, v, strict=True))},
+                     **{(int(b), int(a)): i for i, (a, b) in enumerate(zip(u, v, strict=True))}},
+        )
+    return net
+
+
+def network() -> SeaNetwork:
+    """The shipped network, loaded once (thread-safe)."""
+    with _LOCK:
+        return _load()
+
+
+def avoid_mask(avoid: Iterable[str] = ()) -> int:
+    """Bit mask of the passages to avoid (plus :data:`ALWAYS_AVOID`). Raises ValueError for an
+    unknown name."""
+    net = network()
+    m = 0
+    for name in (*ALWAYS_AVOID, *avoid):
+        key = str(name).strip().lower()
+        if key not in net.passages:
+            raise ValueError(f"unknown passage {name!r}; known: {', '.join(PASSAGES)}")
+        m |= net.bit(key)
+    return m
+
+

@@ -1,0 +1,58 @@
+"""Findings: what the checks report (CONTRACT §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from planner.core.units import iso_z
+
+
+@dataclass
+class Finding:
+    """One problem or notice found in a plan.
+
+    ``severity`` is ``error`` (the plan breaks a rule: exit 1) or ``warning``/``info`` (a notice
+    or clearance to file). ``leg`` is the index of the leg in ``report.legs`` the finding is
+    about, ``facility`` the place id, ``lat``/``lon`` where a map should draw it, and
+    ``segment`` an optional list of (lon, lat) points (e.g. the part of a leg inside a
+    country's airspace), longitudes unwrapped. ``unit`` names what ``value`` and ``limit``
+    count: ``nm`` (sea legs, territorial seas), ``km`` (air legs, overflights), ``kn``
+    (speeds), or the cap category (``warships``, ``aircraft``, ``personnel``).
+    """
+
+    code: str
+    severity: str
+    message: str
+    host: str | None = None
+    nation: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    value: float | None = None
+    limit: float | None = None
+    unit: str | None = None
+    assets: list[str] = field(default_factory=list)
+    leg: int | None = None
+    facility: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    segment: list[tuple[float, float]] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def finding_json(f: Finding) -> dict:
+    """A finding as the JSON object of CONTRACT §4 (extra keys after the contract's)."""
+    out = {
+        "code": f.code, "severity": f.severity, "host": f.host, "nation": f.nation,
+        "start": iso_z(f.start), "end": iso_z(f.end), "value": f.value, "limit": f.limit,
+        "assets": list(f.assets), "message": f.message,
+    }
+    if f.unit is not None:
+        out["unit"] = f.unit
+    if f.facility is not None:
+        out["facility"] = f.facility
+    if f.leg is not None:
+        out["leg"] = f.leg
+    for k, v in sorted(f.extra.items()):
+        out.setdefault(k, v)
+    return out

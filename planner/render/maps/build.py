@@ -1,0 +1,293 @@
+"""The plan map and the reach map, assembled from the layer payloads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from planner.layers import nsr
+from planner.layers.catalogue import facilities, resolve_place
+from planner.layers.territory import load_territory
+from planner.render.maps import style as S
+from planner.render.maps.elements import (
+    _bounds,
+    _Call,
+    _JsonLayer,
+    _legend_html,
+    _new_map,
+    _shape_item,
+    _sw,
+)
+from planner.render.maps.escape import esc, popup_rows
+from planner.render.maps.geometry import (
+    area_feature,
+    area_tolerance,
+    display_west,
+    shift_geometry,
+    shift_lon,
+    tolerance_for,
+)
+from planner.render.maps.layers import (
+    facility_points,
+    finding_features,
+    leg_features,
+    leg_styles,
+    nsr_features,
+    place_points,
+    territory_features,
+)
+from planner.render.maps.panel import cap_panel_html
+
+
+def _load_territory() -> gpd.GeoDataFrame:
+    """The territory layer drawn on a plan map (tests substitute a small one)."""
+    return load_territory()
+
+
+def _load_nsr():
+    """``(seas GeoDataFrame, permitted(ice_class, sea, month))`` for the NSR layer."""
+    return nsr.nsr_seas(), nsr.permitted
+
+
+def _months(starts: Iterable[Any], ends: Iterable[Any]) -> list[int]:
+    """Calendar months (1-12) touched by the intervals [start, end]."""
+    out: set[int] = set()
+    for a, b in zip(starts, ends, strict=True):
+        if pd.isna(a) or pd.isna(b):
+            continue
+        for p in pd.period_range(pd.Timestamp(a).tz_convert("UTC").tz_localize(None),
+                                 pd.Timestamp(b).tz_convert("UTC").tz_localize(None), freq="M"):
+            out.add(p.month)
+    return sorted(out)
+
+
+
+
+def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -> folium.Map:
+    """The plan's map: basemap, facilities, territory of the countries involved, NSR seas
+    shaded for the plan's ships and months, sea legs (solid) and air legs (dashed) coloured by
+    nation with direction arrows, findings in red, a time slider moving each asset along its
+    legs, a legend and the cap timeline charts. Every layer is toggleable.
+
+    ``offline=True`` inlines Leaflet (no network needed); ``tiles="osm"`` adds OpenStreetMap.
+    """
+    legs = report.legs if report.legs is not None else pd.DataFrame()
+    findings = report.findings if report.findings is not None else pd.DataFrame()
+    presence = getattr(report, "presence", None)
+    assets = list(getattr(plan, "assets", []))
+    extra = dict(getattr(plan, "facilities", {}) or {})
+    fac = _catalogue_frame()
+
+    used: list[str] = []
+    for col in ("from", "to"):
+        if col in legs:
+            used += [str(x) for x in legs[col]]
+    used = list(dict.fromkeys(used))
+    routes = list(legs["route"]) if "route" in legs else []
+    lons: list[float] = []  # a sample of every route (ends and extremes kept)
+    lats: list[float] = []
+    for r in routes:
+        x = np.asarray(r.lons, float)
+        k = np.unique(np.r_[np.linspace(0, len(x) - 1, min(len(x), 50)).astype(int),
+                            np.argmin(x), np.argmax(x)])
+        lons += x[k].tolist()
+        lats += [float(np.min(r.lats)), float(np.max(r.lats))]
+    points = [(float(fac.loc[pid, "lon"]), float(fac.loc[pid, "lat"])) for pid in used
+              if pid in fac.index]
+    points += [(float(p.lon), float(p.lat)) for p in extra.values()]
+    west = display_west(lons + [x for x, _ in points])
+    shown_lons = [shift_lon(x, west) for x, _ in points]
+    for r in routes:  # a route moves as a whole (continuous across 180)
+        shift = shift_lon(float(r.lons[0]), west) - float(r.lons[0])
+        shown_lons += [float(np.min(r.lons)) + shift, float(np.max(r.lons)) + shift]
+    lats += [y for _, y in points]
+    tol = tolerance_for(shown_lons, lats)
+    m = _new_map(tiles, offline, west, _bounds(shown_lons, lats))
+
+    nations = sorted({str(a.nation) for a in assets} | set(legs.get("nation", pd.Series(
+        dtype=str)).astype(str)) | set(fac["country"].astype(str)))
+    colours = S.nation_colours(nations)
+
+    # territory of the countries involved
+    countries = set(a.nation for a in assets) | set(fac.loc[[u for u in used if u in
+                                                              fac.index], "country"])
+    countries |= {getattr(p, "country", None) for p in extra.values()}
+    for cc in legs.get("countries_crossed", []):
+        countries |= set(cc or [])
+    if "host" in findings:
+        countries |= set(findings["host"].dropna().astype(str))
+    territory = _load_territory()
+    if len(territory):
+        feats = territory_features(territory, {c for c in countries if c}, west,
+                                   area_tolerance(tol))
+        m.add_child(_JsonLayer("geo", {
+            "fc": {"type": "FeatureCollection", "features": feats}, "pane": "relosAreas",
+            "z": 350, "styles": {"territory": {"color": S.TERRITORY, "weight": 1,
+                                               "fillOpacity": 0.12, "dashArray": "4 3"}}},
+            "Sovereign territory and 12 nm territorial seas"))
+
+    # NSR seas
+    ships = [(str(a.name), getattr(a, "ice_class", None)) for a in assets
+             if str(a.kind) == "warship"]
+    if ships:
+        sea_legs = legs[(legs["mode"] == "sea")] if "mode" in legs else legs
+        months = _months(sea_legs.get("depart", []), sea_legs.get("arrive", []))
+        seas, permitted = _load_nsr()
+        feats = nsr_features(seas, ships, months, permitted, west, area_tolerance(tol))
+        styles = {f"nsr|{k}": {"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.3}
+                  for k, (c, _) in S.NSR_STATUS.items()}
+        m.add_child(_JsonLayer("geo", {
+            "fc": {"type": "FeatureCollection", "features": feats}, "pane": "relosAreas",
+            "z": 350, "styles": styles}, "Northern Sea Route seas (ice class, plan months)"))
+
+    # facilities
+    for kind, label in (("port", "Ports"), ("airbase", "Air bases")):
+        sub = fac[fac["kind"] == kind]
+        if len(sub):
+            m.add_child(_JsonLayer("points", {"pts": facility_points(sub, west, colours, used)},
+                                   label))
+    if extra:
+        m.add_child(_JsonLayer("points", {"pts": place_points(extra, west, colours)},
+                               "Plan places"))
+
+    # legs
+    names = {str(a.id): str(a.name) for a in assets}
+    index = {str(a.id): i for i, a in enumerate(assets)}
+    if "asset" in legs:
+        for a in legs["asset"].astype(str):
+            index.setdefault(a, len(index))
+    feats = leg_features(legs, west, tol, asset_names=names,
+                         asset_index=index, places=extra) if len(legs) else {"sea": [],
+                                                                             "air": []}
+    styles = leg_styles(nations, colours)
+    for mode, label in (("sea", "Sea legs"), ("air", "Air legs")):
+        if feats[mode]:
+            m.add_child(_JsonLayer("geo", {
+                "fc": {"type": "FeatureCollection", "features": feats[mode]},
+                "pane": "relosLines", "z": 400, "styles": styles,
+                "legs": feats["tables"]}, label))
+
+    # findings
+    lines, points, unplaced = finding_features(findings, legs, west, tol, extra) \
+        if len(findings) else ([], [], [])
+    if lines or points:
+        m.add_child(_JsonLayer("findings", {
+            "lines": {"type": "FeatureCollection", "features": lines},
+            "styles": {"finding": {"color": S.FINDING, "weight": 6, "opacity": 0.7},
+                       "notice": {"color": S.FINDING, "weight": 4, "opacity": 0.45}},
+            "pts": points}, f"Findings ({len(findings)})"))
+
+    # time slider
+    timed = [f["properties"] for mode in ("sea", "air") for f in feats[mode]
+             if f["properties"]["t0"] is not None and f["properties"]["t1"] is not None]
+    if timed:
+        t0 = min(q["t0"] for q in timed) * 60
+        t1 = max(q["t1"] for q in timed) * 60
+        step = 3600 if t1 - t0 <= 60 * 86400 else 86400
+        order = sorted(index, key=index.get)
+        payload = {"t0": t0, "t1": max(t1, t0 + step), "step": step,
+                   "assets": [{"n": esc(names.get(a, a)),
+                               "c": colours.get(_nation_of(a, assets, legs), "#333")}
+                              for a in order]}
+        m.add_child(_JsonLayer("timeline", payload, "Assets over time (slider)"))
+
+    # legend and charts
+    items = [_shape_item("port", "port"), _shape_item("airbase", "air base"),
+             _shape_item("sea_area", "plan place"),
+             '<span class="ln"></span>sea leg', '<span class="ln dash"></span>air leg']
+    items += [_sw(colours[n], n) for n in sorted({str(a.nation) for a in assets})
+              if n in colours]
+    items.append(_sw(S.FINDING, f"finding ({len(findings)})"))
+    if territory is not None:
+        items.append(_sw("#e8e0cc", "territory + 12 nm sea"))
+    if nsr is not None:
+        items += [_sw(c, f"NSR: {label}") for c, label in S.NSR_STATUS.values()]
+    items += [f"unplaced: {u}" for u in unplaced]
+    m.add_child(_Call("panel", {"pos": "bottomright",
+                                "html": _legend_html(str(getattr(plan, "name", "plan")),
+                                                     items)}))
+    chart = cap_panel_html(presence, plan.agreement.caps)
+    if chart:
+        m.add_child(_Call("panel", {"pos": "topleft", "html": chart}))
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def _nation_of(asset_id: str, assets: list, legs: pd.DataFrame) -> str:
+    for a in assets:
+        if str(a.id) == asset_id:
+            return str(a.nation)
+    if "asset" in legs and "nation" in legs:
+        hit = legs.loc[legs["asset"].astype(str) == asset_id, "nation"]
+        if len(hit):
+            return str(hit.iloc[0])
+    return ""
+
+
+def _catalogue_frame() -> pd.DataFrame:
+    return pd.DataFrame(facilities().drop(columns="geometry"))
+
+
+def reach_map(origin_place, reachable_gdf, area_geometry, *, offline: bool = False,
+              tiles: str | None = None) -> folium.Map:
+    """What is reachable from ``origin_place`` (a Place, catalogue id, "lat,lon" or (lat, lon)):
+    the reachable facilities (``reachable_gdf``: point geometry; every other column goes in the
+    popup) and the reach area (a shapely geometry in lon/lat, or None)."""
+    origin = resolve_place(origin_place)
+    pts_geo = [] if reachable_gdf is None else [g for g in reachable_gdf.geometry]
+    lons = [origin.lon] + [g.x for g in pts_geo]
+    lats = [origin.lat] + [g.y for g in pts_geo]
+    has_area = area_geometry is not None and not area_geometry.is_empty
+    if has_area:  # the window must hold every vertex of the area (it may be split at 180)
+        xy = shapely.get_coordinates(area_geometry)
+        west = display_west(lons + xy[::max(len(xy) // 2000, 1), 0].tolist())
+    else:
+        west = display_west(lons)
+    bl = [shift_lon(x, west) for x in lons]
+    if has_area:
+        shown = shift_geometry(area_geometry, west)
+        if shown is not None:
+            bx = shown.bounds
+            bl += [bx[0], bx[2]]
+            lats += [bx[1], bx[3]]
+    tol = tolerance_for(bl, lats)
+    m = _new_map(tiles, offline, west, _bounds(bl, lats))
+    if has_area:
+        f = area_feature(area_geometry, west, tol, {"s": "reach", "t": "reach area"})
+        m.add_child(_JsonLayer("geo", {
+            "fc": {"type": "FeatureCollection", "features": [f] if f else []},
+            "pane": "relosAreas", "z": 350,
+            "styles": {"reach": {"color": "#1f77b4", "weight": 1.5, "fillOpacity": 0.15}}},
+            "Reach area"))
+    colours = S.nation_colours([] if reachable_gdf is None or "country" not in reachable_gdf
+                               else reachable_gdf["country"].dropna().astype(str))
+    if reachable_gdf is not None and len(reachable_gdf):
+        pts = []
+        for idx, r in reachable_gdf.iterrows():
+            g = r.geometry
+            name = r.get("name", idx)
+            cols = [(c, r[c]) for c in reachable_gdf.columns if c != reachable_gdf.geometry.name]
+            pts.append({"x": round(shift_lon(g.x, west), 4), "y": round(g.y, 4),
+                        "k": S.FACILITY_SHAPES.get(str(r.get("kind", "port")), "square"),
+                        "c": colours.get(str(r.get("country", "")), "#555"), "z": 13,
+                        "p": f"<b>{esc(name)}</b>" + popup_rows(cols), "t": esc(name)})
+        m.add_child(_JsonLayer("points", {"pts": pts},
+                               f"Reachable facilities ({len(pts)})"))
+    m.add_child(_JsonLayer("points", {"pts": [{
+        "x": round(shift_lon(origin.lon, west), 4), "y": round(origin.lat, 4), "k": "square",
+        "c": "#000", "z": 18, "t": esc(origin.name),
+        "p": f"<b>{esc(origin.name)}</b>" + popup_rows([("id", origin.id), ("kind", origin.kind),
+                                                   ("country", origin.country)])}]},
+        "Origin"))
+    items = [_sw("#1f77b4", "reach area"), _shape_item("point", "origin", "#000"),
+             _shape_item("port", "reachable port"), _shape_item("airbase", "reachable air base")]
+    m.add_child(_Call("panel", {"pos": "bottomright",
+                                "html": _legend_html(f"Reach from {origin.name}", items)}))
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m

@@ -1,0 +1,149 @@
+"""The result of checking a plan: findings, legs, presence; as text, JSON and HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from planner.core.units import fmt_minute, iso_z
+from planner.model.findings import Finding, finding_json
+
+FINDING_COLUMNS = ["code", "severity", "host", "nation", "start", "end", "value", "limit",
+                   "unit", "assets", "message", "leg", "facility", "lat", "lon", "segment"]
+
+
+def _sort_key(f: Finding):
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    return (f.start or far, f.code, f.host or "", f.nation or "", ",".join(f.assets),
+            f.message)
+
+
+@dataclass
+class Report:
+    """What ``plan.check()`` returns. ``findings``, ``legs`` and ``presence`` are DataFrames
+    (``legs`` a GeoDataFrame); ``headroom`` gives the minimum spare capacity per host and
+    category over the plan."""
+
+    plan_name: str
+    finding_list: list[Finding]
+    legs: gpd.GeoDataFrame
+    presence: pd.DataFrame
+    headroom: pd.DataFrame
+    transit: bool = False
+    calls: gpd.GeoDataFrame | None = None
+
+    def __post_init__(self):
+        self.finding_list = sorted(self.finding_list, key=_sort_key)
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error."""
+        return not any(f.severity == "error" for f in self.finding_list)
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """One row per finding (columns: code, severity, host, nation, start, end, value,
+        limit, unit, assets, message, leg, facility, lat, lon, segment)."""
+        rows = [{c: getattr(f, c) for c in FINDING_COLUMNS} for f in self.finding_list]
+        df = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+        for col in ("start", "end"):
+            df[col] = pd.to_datetime(df[col], utc=True)
+        return df
+
+    def codes(self) -> list[str]:
+        """Finding codes in report order (handy in tests and scripts)."""
+        return [f.code for f in self.finding_list]
+
+    def _leg_records(self) -> list[dict]:
+        cols = ["asset", "from", "to", "mode", "distance_nm", "depart", "arrive", "passages",
+                "countries_crossed"]
+        return self.legs[cols].to_dict("records") if len(self.legs) else []
+
+    # -- output --------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        """The CONTRACT §4 JSON document as Python data."""
+        legs = []
+        for leg in self._leg_records():
+            legs.append({
+                "asset": leg["asset"], "from": leg["from"], "to": leg["to"],
+                "mode": leg["mode"], "distance_nm": round(float(leg["distance_nm"]), 1),
+                "depart": iso_z(leg["depart"].to_pydatetime()),
+                "arrive": iso_z(leg["arrive"].to_pydatetime()),
+                "passages": list(leg["passages"]),
+                "countries_crossed": list(leg["countries_crossed"]),
+            })
+        return {"plan": self.plan_name, "ok": self.ok, "transit": self.transit,
+                "findings": [finding_json(f) for f in self.finding_list], "legs": legs,
+                "headroom": _headroom_json(self.headroom)}
+
+    def to_json(self) -> str:
+        """Deterministic JSON text (same plan, same bytes)."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=_default) + "\n"
+
+    def to_text(self) -> str:
+        """A report a planner reads in a terminal."""
+        n_err = sum(f.severity == "error" for f in self.finding_list)
+        n_other = len(self.finding_list) - n_err
+        lines = [f"Plan: {self.plan_name}",
+                 f"{len(self.legs)} legs checked{' (transit counted)' if self.transit else ''}; "
+                 f"{n_err} error(s), {n_other} notice(s)"]
+        if len(self.legs):
+            lines.append("")
+            lines.append("Legs:")
+            for leg in self._leg_records():
+                via = f" via {', '.join(leg['passages'])}" if leg["passages"] else ""
+                lines.append(
+                    f"  {leg['asset']}: {leg['from']} -> {leg['to']} ({leg['mode']}) "
+                    f"{leg['distance_nm']:,.0f} nm{via}, dep {fmt_minute(leg['depart'])}, "
+                    f"arr {fmt_minute(leg['arrive'])}")
+        if len(self.headroom):
+            lines.append("")
+            lines.append("Headroom (least spare capacity over the plan):")
+            for r in self.headroom.itertuples(index=False):
+                lines.append(f"  {r.nation} in {r.host}: {r.category} peak {r.peak:,} of "
+                             f"{r.limit:,} (headroom {r.headroom:,})")
+        lines.append("")
+        if not self.finding_list:
+            lines.append("No findings: the plan is within the agreement.")
+        rank = {"error": 0, "warning": 1}
+        for f in sorted(self.finding_list, key=lambda f: rank.get(f.severity, 2)):
+            lines.append(f"{f.severity.upper():7} {f.code}: {f.message}")
+        return "\n".join(lines) + "\n"
+
+    def _repr_html_(self) -> str:
+        """Summary table for Jupyter."""
+        status = "OK" if self.ok else "errors found"
+        head = (f"<h4>{html.escape(self.plan_name)}: {status}</h4>"
+                f"<p>{len(self.legs)} legs, {len(self.finding_list)} findings</p>")
+        if not self.finding_list:
+            return head
+        rows = "".join(
+            f"<tr><td>{html.escape(f.severity)}</td><td>{html.escape(f.code)}</td>"
+            f"<td>{html.escape(f.host or '')}</td><td>{html.escape(iso_z(f.start) or '')}</td>"
+            f"<td>{html.escape(f.message)}</td></tr>" for f in self.finding_list)
+        return (head + "<table><thead><tr><th>severity</th><th>code</th><th>host</th>"
+                "<th>start</th><th>message</th></tr></thead><tbody>" + rows + "</tbody></table>")
+
+
+def _headroom_json(df: pd.DataFrame) -> list[dict]:
+    out = []
+    for r in df.itertuples(index=False):
+        out.append({"host": r.host, "nation": r.nation, "category": r.category,
+                    # a column mixing None and ints holds NaN for None: pd.isna covers both
+                    "peak": int(r.peak), "limit": None if pd.isna(r.limit) else int(r.limit),
+                    "headroom": None if pd.isna(r.headroom) else int(r.headroom),
+                    "peak_at": iso_z(r.peak_at)})
+    return out
+
+
+def _default(o):
+    if isinstance(o, dt.datetime):
+        return iso_z(o)
+    if hasattr(o, "item"):
+        return o.item()
+    raise TypeError(type(o).__name__)

@@ -1,0 +1,227 @@
+"""Sea routing over the shipped maritime network (``geodata/sea_network.npz``, built from
+Eurostat MARNET by ``geodata/build_sea_network.py``).
+
+Shortest paths are scipy Dijkstra trees over the network, cached per (source node, avoided
+passages), so a plan re-using a few dozen facilities routes thousands of legs from a handful
+of trees. Catalogue ports and coastal facilities have their own node in the network, with
+water-only approach edges (built by ``geodata/build_sea_network.py``); any other place is
+joined by geodesic "snap" edges to its nearest nodes.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+
+import numpy as np
+import shapely
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from planner.core.caches import cached, once
+from planner.core.units import month_of
+from planner.layers import nsr
+from planner.layers.catalogue import Place, resolve_place
+from planner.layers.geodesy import geodesic_km, geodesic_km_many, prepare_shared, unwrap_lons
+from planner.layers.sea_network import (
+    NSR_PASSAGES,
+    PRETTY,
+    avoid_mask,
+    network,
+    unit_xyz,
+)
+from planner.layers.territory import load_territory
+from planner.routing.route import Route
+
+SNAP_CANDIDATES = 10  # nearest network nodes considered for a port
+SNAP_SLACK_KM = 30.0  # a candidate may be this much (plus 50 %) farther than the nearest
+SNAP_EXACT_KM = 0.05  # a node this close is the place's own node (built for catalogue places)
+SNAP_LAND_PENALTY_KM = 500.0  # per degree of land under a snap edge (steers snaps off land)
+
+
+class NoSeaRoute(ValueError):
+    """No sea route exists with the passages avoided."""
+
+
+@cached("routing.sea._graph", maxsize=16)
+def _graph(mask: int) -> csr_matrix:
+    net = network()
+    ok = (net.mask & mask) == 0
+    u, v, w = net.u[ok], net.v[ok], net.km[ok]
+    n = len(net.lon)
+    return csr_matrix((np.concatenate([w, w]), (np.concatenate([u, v]), np.concatenate([v, u]))),
+                      shape=(n, n))
+
+
+
+
+@cached("routing.sea._tree", maxsize=512)
+def _tree(node: int, mask: int) -> tuple[np.ndarray, np.ndarray]:
+    dist, pred = dijkstra(_graph(mask), directed=True, indices=node, return_predecessors=True)
+    return dist, pred
+
+
+@once("routing.sea._land_tree")
+def _land_tree():
+    """STRtree over the territory layer's land polygons (copies: the shared layer's geometries
+    are never prepared in place), built and queried once so that threads only read it."""
+    land = np.asarray(load_territory()["land"].values)
+    land = prepare_shared(shapely.from_wkb(shapely.to_wkb(land[~shapely.is_empty(land)])))
+    tree = shapely.STRtree(land)
+    tree.query(shapely.points(0.0, 0.0))  # GEOS builds the tree on first query
+    return tree, land
+
+
+def _land_deg(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Length (degrees) of land under each straight snap segment (wrapped near +-180)."""
+    idx = _land_tree()
+    out = np.zeros(len(lats))
+    if idx is None:
+        return out
+    tree, land = idx
+    for i, (y, x) in enumerate(zip(lats, lons, strict=True)):
+        x = x - 360 if x - lon > 180 else x + 360 if x - lon < -180 else x
+        seg = shapely.LineString([(lon, lat), (x, y)])
+        shifts = [0.0] + ([-360.0] if max(x, lon) > 180 else []) + (
+            [360.0] if min(x, lon) < -180 else [])
+        for dx in shifts:
+            moved = shapely.affinity.translate(seg, dx) if dx else seg
+            hits = tree.query(moved, predicate="intersects")
+            out[i] += sum(land[h].intersection(moved).length for h in hits)
+    return out
+
+
+@cached("routing.sea._snap", maxsize=4096)
+def _snap(lat: float, lon: float) -> tuple[tuple[int, float], ...]:
+    """Network nodes a point is joined to, with the geodesic snap distance in km: the nearest
+    nodes whose straight snap edge crosses the least land (territory layer)."""
+    net = network()
+    _, idx = net.kdtree.query(unit_xyz([lat], [lon])[0], k=SNAP_CANDIDATES)
+    idx = np.atleast_1d(idx)
+    km = geodesic_km_many(np.full(idx.size, lat), np.full(idx.size, lon),
+                          net.lat[idx], net.lon[idx])
+    if km.min() <= SNAP_EXACT_KM:  # a catalogue facility: the network has its own approach
+        i = int(np.argmin(km))
+        return ((int(idx[i]), float(km[i])),)
+    score = km + SNAP_LAND_PENALTY_KM * _land_deg(lat, lon, net.lat[idx], net.lon[idx])
+    best = float(score.min())
+    return tuple((int(i), float(k)) for i, k, c in zip(idx, km, score, strict=True)
+                 if c <= 1.5 * best + SNAP_SLACK_KM)
+
+
+def _path(pred: np.ndarray, target: int) -> list[int]:
+    out = [target]
+    while pred[out[-1]] >= 0:
+        out.append(int(pred[out[-1]]))
+    return out[::-1]
+
+
+def _route(o: Place, d: Place, mask: int) -> Route:
+    net = network()
+    so, sd = _snap(o.lat, o.lon), _snap(d.lat, d.lon)
+    direct = geodesic_km(o.lat, o.lon, d.lat, d.lon)
+    best = (np.inf, None, None)
+    for n_o, k_o in so:
+        dist, _ = _tree(n_o, mask)
+        for n_d, k_d in sd:
+            c = k_o + dist[n_d] + k_d
+            if c < best[0]:
+                best = (c, n_o, n_d)
+    if direct <= min(k for _, k in so) + min(k for _, k in sd):  # same harbour
+        return _make(o, d, [o.lon, d.lon], [o.lat, d.lat], direct, [])
+    if not np.isfinite(best[0]):
+        raise NoSeaRoute(f"no sea route from {o.id} to {d.id} with those passages avoided")
+    _, n_o, n_d = best
+    _, pred = _tree(n_o, mask)
+    nodes = _path(pred, n_d)
+    lons = [o.lon, *net.lon[nodes], d.lon]
+    lats = [o.lat, *net.lat[nodes], d.lat]
+    edges = [net.edge_of[(a, b)] for a, b in zip(nodes[:-1], nodes[1:], strict=True)]
+    return _make(o, d, lons, lats, float(best[0]), edges)
+
+
+def _make(o: Place, d: Place, lons, lats, km: float, edges: list[int]) -> Route:
+    net = network()
+    seen: list[str] = []
+    if edges:
+        masks = net.mask[np.asarray(edges)]
+        first = []
+        for i, name in enumerate(net.passages):
+            hit = np.flatnonzero((masks >> i) & 1)
+            if hit.size:
+                first.append((int(hit[0]), i, name))
+        seen = [name for _, _, name in sorted(first)]
+    lons, lats = np.asarray(lons, float), np.asarray(lats, float)
+    keep = np.ones(len(lons), bool)
+    keep[1:] = (np.diff(lons) != 0) | (np.diff(lats) != 0)
+    if keep.sum() < 2:
+        keep[:] = True
+    return Route(o.id, d.id, "sea", km, unwrap_lons(lons[keep]), lats[keep], tuple(seen))
+
+
+def _via(route: Route) -> str:
+    major = [PRETTY[p] for p in route.passages if p in PRETTY]
+    return "via " + ", ".join(major) if major else "by open water"
+
+
+@cached("routing.sea._sea_route_cached", maxsize=65536)
+def _sea_route_cached(o: Place, d: Place, avoid: tuple[str, ...], ice_class: str | None,
+                      month: int | None) -> Route:
+
+    mask = avoid_mask(avoid)
+    route = _route(o, d, mask)
+    if ice_class is None or month is None or "nsr" not in route.passages:
+        return route
+    bad = nsr.nsr_violations(route, ice_class, month)
+    if not bad:
+        return route
+    seas = ", ".join(nsr.sea_name(s) for s, _ in bad)
+    why = f"NSR closed to ice class {ice_class} in {calendar.month_name[month]} ({seas})"
+    nsr_mask = mask
+    for p in NSR_PASSAGES:
+        nsr_mask |= network().bit(p)
+    try:
+        alt = _route(o, d, nsr_mask)
+    except NoSeaRoute:
+        return _with_notes(route, f"{why}; no route avoids it")
+    return _with_notes(alt, f"{why}; routed {_via(alt)}")
+
+
+def _with_notes(route: Route, note: str) -> Route:
+    return Route(route.origin, route.destination, route.mode, route.distance_km, route.lons,
+                 route.lats, route.passages, route.countries, (*route.notes, note))
+
+
+@cached("routing.sea._resolve_cached", maxsize=4096)
+def _resolve_cached(place) -> Place:
+    return resolve_place(place)
+
+
+def _resolve(place) -> Place:
+    """resolve_place, cached for hashable catalogue ids and coordinates."""
+    if isinstance(place, Place):
+        return place
+    if isinstance(place, list):
+        place = tuple(place)
+    try:
+        return _resolve_cached(place)
+    except TypeError:
+        return resolve_place(place)
+
+
+def sea_route(origin, destination, *, avoid: Iterable[str] = (), ice_class: str | None = None,
+              date=None) -> Route:
+    """Shortest sea route between two places (catalogue id, ``"lat,lon"``, ``(lat, lon)`` or a
+    :class:`~planner.catalogue.Place`).
+
+    ``avoid`` names passages from :data:`PASSAGES`. With ``ice_class`` (``none``, ``Arc4`` ...
+    ``Arc9``) and ``date``, a Northern Sea Route closed to that class in that month is avoided
+    and ``route.notes`` says why. Results are cached on (origin, destination, avoid, ice_class,
+    month). Raises :class:`NoSeaRoute` if the avoided passages leave no route.
+    """
+    o, d = _resolve(origin), _resolve(destination)
+    key = tuple(sorted({str(a).strip().lower() for a in avoid}))
+    ic = None if ice_class is None else str(ice_class)
+    return _sea_route_cached(o, d, key, ic, month_of(date))
+
+
