@@ -216,3 +216,71 @@ def test_unknown_first_place_gives_one_message(write_plan):
                         "at: visakhapatnm\n        depart: 2026-03-20T08:00Z")
     probs = problems_of(write_plan, text)
     assert [p.field for p in probs] == ["assets[0].itinerary[0].at"]
+
+
+NEW_KEYS = """\
+name: contract keys
+assets:
+  - id: tributs
+    nation: RUS
+    kind: warship
+    crew: 300
+    speed_kn: 14
+    range_nm: 5000
+    draught_m: 7.5
+    itinerary:
+      - at: vladivostok
+        depart: 2026-08-01T00:00Z
+      - at: murmansk
+        waters: prefer
+        escort: icebreaker
+        fixed: true
+  - id: il78
+    nation: IND
+    kind: aircraft
+    crew: 6
+    speed_kt: 400
+    range_km: 7000
+    itinerary:
+      - at: hindon
+        depart: 2026-08-01T00:00Z
+      - at: chkalovsky
+  - id: su30
+    nation: IND
+    kind: aircraft
+    crew: 2
+    speed_kt: 450
+    range_km: 3000
+    runway_m: 2400
+    itinerary:
+      - at: hindon
+        depart: 2026-08-01T00:00Z
+      - at: chkalovsky
+        refuel_by: [il78]
+"""
+
+
+def test_contract_call_and_asset_keys_load(write_plan):
+    """CONTRACT section 1: waters, escort, fixed, refuel_by, draught_m, runway_m."""
+    plan = Plan.load(write_plan(NEW_KEYS))
+    ship, _, fighter = plan.assets
+    call = ship.itinerary[1]
+    assert (call.waters, call.escort, call.fixed) == ("prefer", "icebreaker", True)
+    assert ship.itinerary[0].fixed is False and ship.itinerary[0].waters is None
+    assert ship.draught_m == 7.5 and fighter.runway_m == 2400
+    assert fighter.itinerary[1].refuel_by == ("il78",)
+
+
+def test_contract_keys_refused_with_line_and_hint(write_plan):
+    bad = (NEW_KEYS.replace("waters: prefer", "waters: prefr")
+           .replace("refuel_by: [il78]", "refuel_by: [il87]")
+           .replace("    range_km: 3000\n    runway_m: 2400", "    range_km: 3000\n    draught_m: 5"))
+    with pytest.raises(PlanError) as exc:
+        Plan.load(write_plan(bad))
+    by_field = {p.field: p for p in exc.value.problems}
+    # lines counted by hand in NEW_KEYS
+    assert by_field["assets[0].itinerary[1].waters"].line == 14
+    assert "did you mean 'prefer'" in by_field["assets[0].itinerary[1].waters"].message
+    assert by_field["assets[2].itinerary[1].refuel_by[0]"].line == 38
+    assert "did you mean 'il78'" in by_field["assets[2].itinerary[1].refuel_by[0]"].message
+    assert "warships only" in by_field["assets[2].draught_m"].message

@@ -26,8 +26,13 @@ TOP_KEYS = ("name", "agreement", "horizon_end", "friendly", "facilities", "asset
 AGREEMENT_KEYS = ("in_force", "extended")
 FACILITY_KEYS = ("id", "name", "kind", "lat", "lon", "country")
 ASSET_KEYS = ("id", "name", "nation", "kind", "crew", "speed_kn", "speed_kt", "speed_kmh",
-              "range_nm", "range_km", "ice_class", "itinerary")
-CALL_KEYS = ("at", "arrive", "depart", "purpose", "avoid", "deny")
+              "range_nm", "range_km", "ice_class", "draught_m", "runway_m", "itinerary")
+CALL_KEYS = ("at", "arrive", "depart", "purpose", "avoid", "deny", "waters", "escort", "fixed",
+             "refuel_by")
+#: How a warship leg treats third countries' territorial seas (CONTRACT section 1).
+WATERS = ("prefer", "avoid", "any")
+#: Escorts a call may name for the NSR stretches of the leg into it.
+ESCORTS = ("icebreaker",)
 DETACHMENT_KEYS = ("id", "name", "nation", "strength", "at", "from", "to", "purpose")
 
 __all__ = ["ASSET_KINDS", "FACILITY_KINDS", "ICE_CLASSES", "PASSAGES", "Asset", "Call",
@@ -46,6 +51,14 @@ class Call:
     purpose: str | None = None
     avoid: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
+    #: warship legs: ``prefer``/``avoid``/``any`` third-country seas (None: the default)
+    waters: str | None = None
+    #: ``icebreaker``: the NSR stretches of the leg into this call are escorted
+    escort: str | None = None
+    #: ``relos resolve`` never moves this call's times
+    fixed: bool = False
+    #: aircraft: tanker asset ids refuelling this aircraft in flight on the leg into this call
+    refuel_by: tuple[str, ...] = ()
 
 
 @dataclass
@@ -62,6 +75,10 @@ class Asset:
     range_km: float
     ice_class: str = "none"
     itinerary: list[Call] = field(default_factory=list)
+    #: warships: draught in metres, checked against a port's maximum draught
+    draught_m: float | None = None
+    #: aircraft: the shortest runway it can use, in metres
+    runway_m: float | None = None
 
     @property
     def speed_kn(self) -> float:

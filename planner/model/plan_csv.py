@@ -15,7 +15,7 @@ from planner.model.validate import build_fields
 from planner.model.yamlsource import YamlSource, read_plan_text
 
 _ASSET_COLS = ("nation", "kind", "crew", "speed", "speed_unit", "range", "range_unit",
-               "ice_class", "name")
+               "ice_class", "name", "draught_m", "runway_m")
 _FIELD_TO_COLUMN = {"id": "asset", "speed_kn": "speed", "speed_kt": "speed",
                     "speed_kmh": "speed", "range_nm": "range", "range_km": "range"}
 
@@ -115,6 +115,9 @@ def csv_fields(path: Path, *, meta: str | Path | None = None,
                     a[rk] = _number(rec.get("range", ""))
                 if rec.get("ice_class"):
                     a["ice_class"] = rec["ice_class"]
+                for col in ("draught_m", "runway_m"):
+                    if rec.get(col):
+                        a[col] = _number(rec[col])
                 a["itinerary"] = []
                 assets[aid] = a
                 asset_line[aid] = line
@@ -132,9 +135,15 @@ def csv_fields(path: Path, *, meta: str | Path | None = None,
             for col in ("arrive", "depart", "purpose"):
                 if rec.get(col):
                     call[col] = rec[col]
-            for col in ("avoid", "deny"):
+            for col in ("avoid", "deny", "refuel_by"):
                 if rec.get(col):
                     call[col] = [s.strip() for s in rec[col].split(";") if s.strip()]
+            for col in ("waters", "escort"):
+                if rec.get(col):
+                    call[col] = rec[col]
+            if rec.get("fixed"):
+                call["fixed"] = {"true": True, "false": False}.get(rec["fixed"].lower(),
+                                                                   rec["fixed"])
             rows_by_asset[aid].append((seq, line, call))
     except csv.Error as exc:
         problems.append(Problem(name, line, "", f"malformed CSV: {exc}"))

@@ -44,7 +44,7 @@ def try_load_csv_fast(text: str, source: str, base_plan_kwargs: dict, places: di
     if any(c not in cols for c in COLUMNS if c not in ("ice_class", "purpose", "arrive",
                                                         "depart")):
         return None
-    for c in ("avoid", "deny"):  # rare: the careful path handles lists
+    for c in OPTIONAL[1:]:  # rare: the careful path handles lists and call options
         if c in cols and (df[c].str.strip() != "").any():
             return None
     if not len(df):

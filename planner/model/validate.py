@@ -20,6 +20,7 @@ from planner.model.objects import (
     CALL_KEYS,
     DETACHMENT_KEYS,
     EARLIEST_TIME,
+    ESCORTS,
     FACILITY_KEYS,
     FACILITY_KINDS,
     ICE_CLASSES,
@@ -27,6 +28,7 @@ from planner.model.objects import (
     MIN_SPEED_KMH,
     PASSAGES,
     TOP_KEYS,
+    WATERS,
     Asset,
     Call,
     Detachment,
@@ -159,9 +161,9 @@ class _V:
             return None
         return v
 
-    def choice(self, d, path, key, choices, default=None) -> str | None:
+    def choice(self, d, path, key, choices, default=None, required=True) -> str | None:
         if key not in d or d[key] is None:
-            if default is None:
+            if default is None and required:
                 self.p.add(path + (key,), f"is required; one of {', '.join(choices)}")
             return default
         v = d[key]
@@ -282,6 +284,7 @@ def build_fields(data: Any, problems: Problems, source: str, base: Agreement) ->
     if not isinstance(raw_assets, list):
         problems.add(("assets",), "must be a list")
         raw_assets = []
+    raw_index: list[int] = []
     for i, ad in enumerate(raw_assets):
         asset = _asset(v, ad, ("assets", i), places)
         if asset is None:
@@ -291,6 +294,21 @@ def build_fields(data: Any, problems: Problems, source: str, base: Agreement) ->
             continue
         seen_assets.add(asset.id)
         assets.append(asset)
+        raw_index.append(i)
+
+    kinds = {a.id: a.kind for a in assets}
+    for i, asset in enumerate(assets):
+        for j, call in enumerate(asset.itinerary):
+            for k, tanker in enumerate(call.refuel_by):
+                if kinds.get(tanker) != "aircraft" or tanker == asset.id:
+                    why = ("is this aircraft itself" if tanker == asset.id else
+                           "is not an aircraft of this plan" if tanker not in kinds else
+                           "is a warship, not a tanker")
+                    hint = suggest(tanker, [a for a, kd in kinds.items() if kd == "aircraft"],
+                                   n=1)
+                    extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                    problems.add(("assets", raw_index[i], "itinerary", j, "refuel_by", k),
+                                 f"{tanker!r} {why}{extra}")
 
     detachments: list[Detachment] = []
     seen_det: set[str] = set()
@@ -364,6 +382,12 @@ def _asset(v: _V, ad, path, places) -> Asset | None:
     ice = v.choice(a, path, "ice_class", ICE_CLASSES, default="none")
     if kind == "aircraft" and a.get("ice_class") not in (None, "none"):
         problems.add(path + ("ice_class",), "applies to warships only")
+    draught_m = v.number(a, path, "draught_m") if a.get("draught_m") is not None else None
+    if draught_m is not None and kind == "aircraft":
+        problems.add(path + ("draught_m",), "applies to warships only")
+    runway_m = v.number(a, path, "runway_m") if a.get("runway_m") is not None else None
+    if runway_m is not None and kind == "warship":
+        problems.add(path + ("runway_m",), "applies to aircraft only")
 
     calls: list[Call] = []
     itin = a.get("itinerary")
@@ -390,17 +414,32 @@ def _asset(v: _V, ad, path, places) -> Asset | None:
         for k, n in enumerate(deny):
             if not valid_nation(n):
                 problems.add(cpath + ("deny", k), f"{n!r} is not an ISO 3166-1 alpha-3 code")
+        waters = v.choice(c, cpath, "waters", WATERS, default=None, required=False)
+        if c.get("waters") is not None and kind == "aircraft":
+            problems.add(cpath + ("waters",), "applies to warship legs only")
+        escort = v.choice(c, cpath, "escort", ESCORTS, default=None, required=False)
+        if c.get("escort") is not None and kind == "aircraft":
+            problems.add(cpath + ("escort",), "applies to warship legs only")
+        fixed = c.get("fixed", False)
+        if not isinstance(fixed, bool):
+            problems.add(cpath + ("fixed",), "must be true or false")
+            fixed = False
+        refuel_by = v.str_list(c, cpath, "refuel_by") or []
+        if refuel_by and kind == "warship":
+            problems.add(cpath + ("refuel_by",), "applies to aircraft legs only")
         if arrive and depart and depart < arrive:
             problems.add(cpath + ("depart",), f"departs ({iso_minute(depart)}) before it "
                                               f"arrives ({iso_minute(arrive)})")
             continue
         if at is None:
             continue
-        calls.append(Call(at[0], at[1], arrive, depart, purpose, tuple(avoid), tuple(deny)))
+        calls.append(Call(at[0], at[1], arrive, depart, purpose, tuple(avoid), tuple(deny),
+                          waters, escort, bool(fixed), tuple(refuel_by)))
     if (calls and len(calls) == len(itin) and calls[0].arrive is None
             and calls[0].depart is None):
         problems.add(path + ("itinerary", 0, "depart"),
                      "the first call needs a depart (or an arrive) time to anchor the schedule")
     if None in (aid, nation, kind, crew, speed_kmh, range_km, ice) or len(calls) != len(itin):
         return None
-    return Asset(aid, name or aid, nation, kind, int(crew), speed_kmh, range_km, ice, calls)
+    return Asset(aid, name or aid, nation, kind, int(crew), speed_kmh, range_km, ice, calls,
+                 draught_m=draught_m, runway_m=runway_m)
