@@ -435,7 +435,7 @@ def test_plan_map_in_chromium(layers, tmp_path):
     assert "<td>depart</td><td>2026-03-01 00:00Z</td>" in sea_popup
     assert f"{round(leg0.route.distance_nm):,} nm" in sea_popup
     assert "malacca" in sea_popup and "IDN" in sea_popup
-    assert sea_tip.endswith(": Vladivostok \u2192 Visakhapatnam")
+    assert ": Vladivostok (Pacific Fleet) \u2192 Visakhapatnam" in sea_tip
     assert air_popup.count("<tr>") == 6  # leg, mode, depart, arrive, distance, countries
     assert r.checks["markers"] >= len(facilities())
     lon, lat, _ = geometry.midpoint_bearing(report.legs.iloc[0].route.lons,

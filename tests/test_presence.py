@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import random
 
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -190,12 +190,52 @@ def test_sweep_matches_brute_force(intervals):
                               if f.start <= t < f.end)
 
 
-def test_sweep_scales_n_log_n_not_quadratic():
-    rng = random.Random(1)
-    ivs = []
-    for i in range(20000):
-        s = T(1) + dt.timedelta(minutes=rng.randrange(0, 60 * 24 * 300))
-        ivs.append(Interval("IND", "RUS", f"a{i}", s, s + dt.timedelta(hours=rng.randrange(1, 48)),
-                            1, 0, 100, "call"))
-    res = sweep(ivs, RELOS)
-    assert res.findings  # 20k ships over 300 days: ~3 present on average, peaks above 5
+def test_open_ended_stays_count_until_the_end_of_the_term():
+    """Issue 12.6: six warships sail to Chennai and stay. CONTRACT section 1: a last call
+    without depart lasts until horizon_end, by default the end of the agreement's term (RELOS:
+    5 years from entry into force, 2026-01-01 -> 2031-01-01)."""
+    ships = [{"id": f"s{i}", "nation": "RUS", "kind": "warship", "crew": 200, "speed_kn": 14,
+              "range_nm": 6000, "itinerary": [
+                  {"at": "vladivostok", "depart": "2026-03-01"},
+                  {"at": "chennai", "purpose": "exercise"}]} for i in range(6)]
+    plan = Plan.from_dict({"name": "t", "assets": ships})
+    report = plan.check()
+    (cap,) = caps(report)
+    arrival = plan.calls.loc[plan.calls["at"] == "chennai", "arrive"].max()
+    assert (cap.code, cap.value, cap.limit) == ("CAP_WARSHIPS", 6, 5)
+    assert cap.start == arrival.to_pydatetime()
+    assert cap.end == dt.datetime(2031, 1, 1, tzinfo=UTC)
+    stays = [f for f in report.finding_list if f.code == "OPEN_STAY"]
+    assert sorted(f.assets[0] for f in stays) == [f"s{i}" for i in range(6)]
+    assert all("2031-01-01 00:00Z" in f.message and f.facility == "chennai" for f in stays)
+    head = report.headroom.set_index(["host", "nation", "category"])
+    assert head.loc[("IND", "RUS", "warships"), "peak"] == 6
+
+
+def test_arrival_after_the_horizon_is_not_counted_and_says_so():
+    s = stay("a", "visakhapatnam", "2026-03-01", None)
+    del s["itinerary"][0]["depart"]
+    r = check([s], horizon_end="2026-02-01")
+    (f,) = [f for f in r.finding_list if f.code == "OPEN_STAY"]
+    assert "not counted" in f.message
+    assert r.presence.empty or r.presence["count"].max() == 0
+
+
+def test_an_asset_is_counted_in_one_place_at_a_time():
+    """Issue 12.7: overlapping stays (bad times) give a SCHEDULE error, never a double count."""
+    ship = {"id": "a", "nation": "RUS", "kind": "warship", "crew": 200, "speed_kn": 14,
+            "range_nm": 4000, "itinerary": [
+                {"at": "chennai", "arrive": "2026-03-01", "depart": "2026-03-10",
+                 "purpose": "exercise"},
+                {"at": "visakhapatnam", "arrive": "2026-03-05", "depart": "2026-03-20",
+                 "purpose": "exercise"}]}
+    r = check([ship])
+    assert "SCHEDULE" in r.codes()
+    head = r.headroom.set_index(["host", "nation", "category"])
+    assert head.loc[("IND", "RUS", "warships"), "peak"] == 1
+    assert head.loc[("IND", "RUS", "personnel"), "peak"] == 200
+    # the second stay counts from the moment the first ended
+    ind = r.presence[(r.presence["category"] == "warships") & (r.presence["count"] > 0)]
+    assert ind["start"].min() == pd.Timestamp("2026-03-01", tz="UTC")
+    assert ind["end"].max() == pd.Timestamp("2026-03-20", tz="UTC")
+    assert ind["count"].max() == 1

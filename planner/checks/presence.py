@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from planner.checks.registry import CheckContext, register
-from planner.core.units import fmt_minute
+from planner.core.units import fmt_minute, to_datetime
 from planner.layers.territory import crossings
 from planner.model.agreement import CATEGORIES, Agreement
 from planner.model.findings import Finding
@@ -87,14 +87,22 @@ def call_intervals(plan, schedule) -> pd.DataFrame:
         nation = calls["nation"]
         counts = (host.isin(ag.parties) & nation.isin(ag.parties) & (host != nation)
                   & host.notna())
+        # an asset is in one place at a time: a stay starts no earlier than the asset left
+        # every earlier call (bad times give a SCHEDULE error, never a double count)
+        arrive_us, depart_us = _times_us(calls["arrive"]), _times_us(calls["depart"])
+        left_us = (pd.Series(depart_us, index=calls.index)
+                   .groupby(calls["asset"].to_numpy(), sort=False).cummax()
+                   .groupby(calls["asset"].to_numpy(), sort=False).shift())
+        start_all = np.where(left_us.notna(), np.maximum(arrive_us, left_us.fillna(0)
+                                                         .to_numpy(np.int64)), arrive_us)
         c = calls[counts]
-        start_us, end_us = _times_us(c["arrive"]), _times_us(c["depart"])
+        start_us, end_us = start_all[counts.to_numpy()], depart_us[counts.to_numpy()]
         keep = end_us > start_us
         c = c[keep]
         kind = c["kind"].to_numpy()
         parts.append(pd.DataFrame({
             "host": c["host"].to_numpy(), "nation": c["nation"].to_numpy(),
-            "who": c["asset"].to_numpy(), "start": c["arrive"].to_numpy(),
+            "who": c["asset"].to_numpy(), "start": start_us[keep],
             "end": c["depart"].to_numpy(), "warships": (kind == "warship").astype(int),
             "aircraft": (kind == "aircraft").astype(int),
             "personnel": c["crew"].to_numpy(dtype=int), "source": "call",
@@ -378,3 +386,28 @@ def term_check(ctx: CheckContext) -> list[Finding]:
 def purpose_check(ctx: CheckContext) -> list[Finding]:
     """``PURPOSE``."""
     return purpose_findings(intervals_of(ctx), ctx.agreement)
+
+
+@register("open_stay")
+def open_stay_check(ctx: CheckContext) -> list[Finding]:
+    """``OPEN_STAY``: a last call without ``depart`` is counted until ``horizon_end`` (CONTRACT
+    section 1: default the end of the agreement's term); say so, once per such stay."""
+    calls = ctx.schedule.calls
+    if not len(calls):
+        return []
+    plan = ctx.plan
+    horizon = plan.horizon_end or plan.agreement.term_end
+    why = ("horizon_end" if plan.horizon_end else
+           "the end of the agreement's term (set horizon_end or a depart)")
+    out = []
+    for c in calls[calls["open_ended"]].itertuples(index=False):
+        counted = c.depart > c.arrive
+        until = (f"counted as present until {fmt_minute(c.depart)}, {why}" if counted else
+                 f"it arrives after {fmt_minute(horizon)} ({why}) and is not counted")
+        out.append(Finding(
+            "OPEN_STAY", "warning",
+            f"{c.asset} stays at {c.at} from {fmt_minute(c.arrive)} with no depart: {until}",
+            host=_opt(c.host), nation=c.nation, start=to_datetime(c.arrive),
+            end=to_datetime(c.depart), assets=[c.asset], facility=c.at, lat=float(c.lat),
+            lon=float(c.lon)))
+    return out

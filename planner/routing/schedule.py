@@ -59,11 +59,12 @@ def _ceil_minute(t: dt.datetime) -> dt.datetime:
 def build_schedule(plan, router: Router | None = None) -> Schedule:
     """Route every leg of every asset and work out when each call starts and ends.
 
-    A last call without ``depart`` lasts until ``plan.horizon_end`` (default: the latest time
-    in the plan). An intermediate call without ``depart`` is a call of zero length.
+    A last call without ``depart`` lasts until ``plan.horizon_end`` (default: the end of the
+    agreement's term, CONTRACT section 1); an arrival after the horizon gives a stay of zero
+    length. An intermediate call without ``depart`` is a call of zero length.
     """
     router = router or route_leg
-    horizon = plan.horizon_end or plan.latest_time()
+    horizon = plan.horizon_end or plan.agreement.term_end
     call_rows: list[dict] = []
     leg_rows: list[dict] = []
     findings: list[Finding] = []
