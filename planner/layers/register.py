@@ -90,16 +90,31 @@ def lead_days(country: str, asset_kind: str, event: str,
     """
     if event not in EVENTS:
         raise ValueError(f"event {event!r} is not one of {', '.join(EVENTS)}")
-    reg = default_register() if register is None else register
+    index = _default_index() if register is None else register_index(register)
     country = (country or "").upper()
     for c in (country, DEFAULT_COUNTRY):
         for kind in (asset_kind, "any"):
-            hit = reg[(reg["country"] == c) & (reg["applies_to"] == kind)
-                      & (reg["event"] == event)]
-            if len(hit):
-                row = hit.iloc[0]
+            row = index.get((c, kind, event))
+            if row is not None:
                 return int(row["lead_days"]), row
     return None, None
+
+
+def register_index(register: pd.DataFrame) -> dict[tuple[str, str, str], pd.Series]:
+    """``(country, applies_to, event)`` -> the first register row with those keys (a user's
+    rows come first in :func:`with_overrides`, so they win). Built in one pass: a lookup is
+    then a dict access, not a filter over the table per finding (issue 16)."""
+    out: dict[tuple[str, str, str], pd.Series] = {}
+    keys = zip(register["country"], register["applies_to"], register["event"], strict=True)
+    for i, key in enumerate(keys):
+        if key not in out:
+            out[key] = register.iloc[i]
+    return out
+
+
+@once("layers.register.default_index")
+def _default_index() -> dict[tuple[str, str, str], pd.Series]:
+    return register_index(default_register())
 
 
 def file_by(event_start: datetime | str | pd.Timestamp, days: int) -> pd.Timestamp:

@@ -1,0 +1,132 @@
+"""End to end: ``relos check`` as a user runs it, on generated plans of 1k, 10k and 100k calls.
+
+The plan is the shape an analyst's study produces (issue 16): warships with 10 calls each at
+six ports, every time given. Each size is written as CSV and as YAML; ``relos check PLAN
+--format json`` runs as a separate process (interpreter start, imports, load, schedule,
+checks, JSON to a file), and beside it the floor measured in the same run on the same file:
+``pandas.read_csv`` (CSV) or PyYAML's C loader (YAML), each also in a fresh process. The
+growth from 10k to 100k calls should be near 10x (linear).
+
+    python bench/bench_e2e.py [--sizes 1000,10000,100000] [--formats csv,yaml]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+PORTS = ["chennai", "visakhapatnam", "mumbai", "kochi", "vladivostok", "severomorsk"]
+CALLS_PER_ASSET = 10
+HEADER = ("asset,nation,kind,crew,speed,speed_unit,range,range_unit,ice_class,seq,at,arrive,"
+          "depart,purpose")
+
+
+def plan_rows(n_calls: int, seed: int = 11) -> list[dict]:
+    """Warships of both parties, 10 calls each, given arrive/depart times at six ports."""
+    rng = random.Random(seed)
+    t0 = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+    rows = []
+    for a in range(max(1, n_calls // CALLS_PER_ASSET)):
+        nation = "RUS" if a % 2 else "IND"
+        t = t0 + dt.timedelta(hours=rng.randrange(0, 24 * 365 * 4))
+        at = rng.choice(PORTS)
+        for seq in range(CALLS_PER_ASSET):
+            stay_h = rng.randrange(6, 96)
+            rows.append({"asset": f"w{a}", "nation": nation, "seq": seq, "at": at,
+                         "arrive": t, "depart": t + dt.timedelta(hours=stay_h)})
+            nxt = rng.choice([p for p in PORTS if p != at])
+            t = t + dt.timedelta(hours=stay_h + rng.randrange(24 * 20, 24 * 40))
+            at = nxt
+    return rows
+
+
+def _fmt(t: dt.datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%MZ")
+
+
+def write_csv(rows: list[dict], path: Path) -> None:
+    with path.open("w") as fh:
+        fh.write(HEADER + "\n")
+        for r in rows:
+            fh.write(f"{r['asset']},{r['nation']},warship,200,14,kn,6000,nm,none,{r['seq']},"
+                     f"{r['at']},{_fmt(r['arrive'])},{_fmt(r['depart'])},exercise\n")
+
+
+def write_yaml(rows: list[dict], path: Path) -> None:
+    out = ["name: bench", "assets:"]
+    last = None
+    for r in rows:
+        if r["asset"] != last:
+            last = r["asset"]
+            out += [f"  - id: {r['asset']}", f"    nation: {r['nation']}", "    kind: warship",
+                    "    crew: 200", "    speed_kn: 14", "    range_nm: 6000",
+                    "    itinerary:"]
+        out += [f"      - at: {r['at']}", f"        arrive: {_fmt(r['arrive'])}",
+                f"        depart: {_fmt(r['depart'])}", "        purpose: exercise"]
+    path.write_text("\n".join(out) + "\n")
+
+
+def _timed(cmd: list[str]) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return elapsed, proc.returncode
+
+
+def floor_cmd(fmt: str, path: Path) -> list[str]:
+    if fmt == "csv":
+        code = f"import pandas as pd; pd.read_csv({str(path)!r})"
+    else:
+        code = (f"import yaml; yaml.load(open({str(path)!r}).read(), "
+                "Loader=yaml.CSafeLoader)")
+    return [sys.executable, "-c", code]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--formats", default="csv,yaml")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    fmts = args.formats.split(",")
+    assert yaml.__with_libyaml__, "PyYAML without its C loader: the YAML floor would be wrong"
+    print(f"{'format':6} {'calls':>8} {'relos check':>12} {'floor':>8} {'ratio':>6} "
+          f"{'per call':>10}")
+    results: dict[tuple[str, int], float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            rows = plan_rows(n)
+            for fmt in fmts:
+                path = Path(tmp) / f"plan_{n}.{fmt}"
+                (write_csv if fmt == "csv" else write_yaml)(rows, path)
+                out = Path(tmp) / f"out_{n}_{fmt}.json"
+                cmd = [sys.executable, "-m", "planner.cli", "check", str(path), "--format",
+                       "json"]
+                with out.open("w") as fh:
+                    t0 = time.perf_counter()
+                    proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.PIPE, text=True)
+                    took = time.perf_counter() - t0
+                if proc.returncode not in (0, 1):
+                    raise SystemExit(f"relos check failed: {proc.stderr[-2000:]}")
+                floor, _ = _timed(floor_cmd(fmt, path))
+                results[(fmt, n)] = took
+                print(f"{fmt:6} {len(rows):>8,} {took:>10.2f} s {floor:>6.2f} s "
+                      f"{took / floor:>5.1f}x {took / len(rows) * 1e6:>8.0f} us", flush=True)
+    for fmt in fmts:
+        if (fmt, 10000) in results and (fmt, 100000) in results:
+            print(f"{fmt}: 10k -> 100k calls grows {results[(fmt, 100000)] / results[(fmt, 10000)]:.1f}x"
+                  " (10x is linear)")
+
+
+if __name__ == "__main__":
+    main()
