@@ -22,6 +22,7 @@ from planner.model.objects import Asset, Call, Detachment
 from planner.model.plan_csv import csv_fields
 from planner.model.problems import PlanError, Problem, Problems
 from planner.model.validate import build_fields, parse_time, valid_nation
+from planner.model.yaml_fast import fast_load
 from planner.model.yamlsource import YamlSource, read_plan_text
 
 __all__ = ["Asset", "Call", "Detachment", "Plan", "PlanError", "Problem", "load_csv",
@@ -53,7 +54,9 @@ class Plan:
             return load_csv(path, meta=meta, agreement=agreement)
         text = read_plan_text(path)
         src = YamlSource(text, str(path))
-        data = src.load()
+        data = fast_load(text)  # the regular shape of a plan, fast; None: the careful loader
+        if data is None:
+            data = src.load()
         return cls.from_dict(data, source=str(path), locate=src.locate, agreement=agreement)
 
     @classmethod
