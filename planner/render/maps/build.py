@@ -69,13 +69,14 @@ def _months(starts: Iterable[Any], ends: Iterable[Any]) -> list[int]:
 
 
 
-def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -> folium.Map:
+def plan_map(plan, report, *, offline: bool = True, tiles: str | None = None) -> folium.Map:
     """The plan's map: basemap, facilities, territory of the countries involved, NSR seas
     shaded for the plan's ships and months, sea legs (solid) and air legs (dashed) coloured by
     nation with direction arrows, findings in red, a time slider moving each asset along its
     legs, a legend and the cap timeline charts. Every layer is toggleable.
 
-    ``offline=True`` inlines Leaflet (no network needed); ``tiles="osm"`` adds OpenStreetMap.
+    Self-contained by default (Leaflet inlined, no network needed); ``offline=False`` links
+    Leaflet from a CDN instead; ``tiles="osm"`` adds OpenStreetMap (needs network).
     """
     legs = report.legs if report.legs is not None else pd.DataFrame()
     findings = report.findings if report.findings is not None else pd.DataFrame()
@@ -234,7 +235,7 @@ def _catalogue_frame() -> pd.DataFrame:
     return pd.DataFrame(facilities().drop(columns="geometry"))
 
 
-def reach_map(origin_place, reachable_gdf, area_geometry, *, offline: bool = False,
+def reach_map(origin_place, reachable_gdf, area_geometry, *, offline: bool = True,
               tiles: str | None = None) -> folium.Map:
     """What is reachable from ``origin_place`` (a Place, catalogue id, "lat,lon" or (lat, lon)):
     the reachable facilities (``reachable_gdf``: point geometry; every other column goes in the
