@@ -251,7 +251,7 @@ def cmd_reach(args) -> int:
         from planner.render.maps import map_html, reach_map
 
         area = reach_area(origin, range_km, mode=args.mode)
-        m = reach_map(origin, found, area, offline=not args.cdn)
+        m = reach_map(origin, found, area, offline=not args.cdn, mode=args.mode)
         atomic_write_text(args.output, map_html(m, offline=not args.cdn))
         print(f"map written to {args.output}", file=sys.stderr)
     table = found.drop(columns="geometry", errors="ignore")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,7 +11,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry import shape
 
+from planner.core.caches import once
+from planner.core.paths import geodata_path
 from planner.layers import nsr
 from planner.layers.catalogue import facilities, resolve_place
 from planner.layers.territory import load_territory
@@ -292,12 +296,37 @@ def _catalogue_frame() -> pd.DataFrame:
     return pd.DataFrame(facilities().drop(columns="geometry"))
 
 
+@once("render.maps.build._land")
+def _land():
+    """The shipped basemap land as one geometry (lon/lat)."""
+    data = json.loads(geodata_path("basemap_land.geojson").read_text(encoding="utf-8"))
+    return shapely.union_all([shape(f["geometry"]) for f in data["features"]])
+
+
+def reach_region(area_geometry, mode: str | None, close_deg: float = 2.5):
+    """The reach area as a planner reads it: a sea network isochrone (buffered edges) closed
+    into one area (dilated and eroded by ``close_deg`` degrees, holes filled: the open sea
+    between network lanes is reachable too) and cut back to the sea; an air range ring as it
+    is."""
+    if area_geometry is None or area_geometry.is_empty or mode != "sea":
+        return area_geometry
+    g = shapely.simplify(area_geometry, close_deg / 30)
+    closed = g.buffer(close_deg, quad_segs=4).buffer(-close_deg, quad_segs=4)
+    closed = shapely.union_all([closed, g]).intersection(shapely.box(-180, -90, 180, 90))
+    closed = shapely.union_all([shapely.Polygon(p.exterior) for p in
+                                getattr(closed, "geoms", [closed]) if p.geom_type == "Polygon"])
+    sea = closed.difference(_land())
+    return sea if not sea.is_empty else area_geometry
+
+
 def reach_map(origin_place, reachable_gdf, area_geometry, *, offline: bool = True,
-              tiles: str | None = None) -> folium.Map:
+              tiles: str | None = None, mode: str | None = None) -> folium.Map:
     """What is reachable from ``origin_place`` (a Place, catalogue id, "lat,lon" or (lat, lon)):
     the reachable facilities (``reachable_gdf``: point geometry; every other column goes in the
-    popup) and the reach area (a shapely geometry in lon/lat, or None)."""
+    popup, each labelled from zoom 6) and the reach area (a shapely geometry in lon/lat, or
+    None), drawn as one area (:func:`reach_region`, for ``mode="sea"``)."""
     origin = resolve_place(origin_place)
+    area_geometry = reach_region(area_geometry, mode)
     pts_geo = [] if reachable_gdf is None else [g for g in reachable_gdf.geometry]
     lons = [origin.lon] + [g.x for g in pts_geo]
     lats = [origin.lat] + [g.y for g in pts_geo]
@@ -334,12 +363,13 @@ def reach_map(origin_place, reachable_gdf, area_geometry, *, offline: bool = Tru
             pts.append({"x": round(shift_lon(g.x, west), 4), "y": round(g.y, 4),
                         "k": S.FACILITY_SHAPES.get(str(r.get("kind", "port")), "square"),
                         "c": colours.get(str(r.get("country", "")), "#555"), "z": 13,
-                        "p": f"<b>{esc(name)}</b>" + popup_rows(cols), "t": esc(name)})
+                        "p": f"<b>{esc(name)}</b>" + popup_rows(cols), "t": esc(name),
+                        "l": esc(name), "lz": 0 if len(reachable_gdf) <= 25 else 6})
         m.add_child(_JsonLayer("points", {"pts": pts},
                                f"Reachable facilities ({len(pts)})"))
     m.add_child(_JsonLayer("points", {"pts": [{
         "x": round(shift_lon(origin.lon, west), 4), "y": round(origin.lat, 4), "k": "square",
-        "c": "#000", "z": 18, "t": esc(origin.name),
+        "c": "#000", "z": 18, "t": esc(origin.name), "l": esc(origin.name), "lz": 0,
         "p": f"<b>{esc(origin.name)}</b>" + popup_rows([("id", origin.id), ("kind", origin.kind),
                                                    ("country", origin.country)])}]},
         "Origin"))

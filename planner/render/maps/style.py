@@ -70,7 +70,7 @@ CSS = """
   height:194mm!important}
  .leaflet-control-layers,.relos-time,.leaflet-control-zoom{display:none!important}
  .relos-panel{box-shadow:none;border:1px solid #999;max-height:none;overflow:visible}
- .relos-panel details{display:none}
+ .relos-panel details,.relos-panel:has(> details){display:none}
  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
 """
