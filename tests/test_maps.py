@@ -294,10 +294,11 @@ def test_offline_html_is_self_contained(layers):
     assert tags.external == []
     assert "L.map(" in text and "Leaflet 1.9.4" in text
     assert "url(images/" not in text  # Leaflet CSS images inlined
-    online = maps.map_html(maps.plan_map(plan, report))
+    assert maps.map_html(maps.plan_map(plan, report)) == text  # self-contained by default
+    online = maps.map_html(maps.plan_map(plan, report, offline=False))
     assert 'src="https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"' in online
     # the same map can be saved either way
-    assert maps.map_html(maps.plan_map(plan, report), offline=True) == text
+    assert maps.map_html(maps.plan_map(plan, report, offline=False), offline=True) == text
 
 
 def test_a_plain_folium_map_can_be_saved_offline():
