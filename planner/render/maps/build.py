@@ -142,7 +142,7 @@ def plan_map(plan, report, *, offline: bool = True, tiles: str | None = None) ->
     # NSR seas: only when the plan comes near the Northern Sea Route
     ships = [(str(a.name), getattr(a, "ice_class", None)) for a in assets
              if str(a.kind) == "warship"]
-    nsr_drawn = False
+    nsr_drawn: set[str] = set()  # the NSR statuses drawn, for the legend
     if ships and len(legs):
         seas, permitted = _load_nsr()
         if near_nsr(legs, seas):
@@ -154,7 +154,7 @@ def plan_map(plan, report, *, offline: bool = True, tiles: str | None = None) ->
             m.add_child(_JsonLayer("geo", {
                 "fc": {"type": "FeatureCollection", "features": feats}, "pane": "relosAreas",
                 "z": 350, "styles": styles}, "Northern Sea Route seas (ice class, plan months)"))
-            nsr_drawn = True
+            nsr_drawn = {f["properties"]["s"].split("|", 1)[1] for f in feats}
 
     # facilities
     for kind, label in (("port", "Ports"), ("airbase", "Air bases")):
@@ -226,7 +226,8 @@ def plan_map(plan, report, *, offline: bool = True, tiles: str | None = None) ->
     if territory_drawn:
         items.append(_sw("#e8e0cc", "territory + 12 nm sea"))
     if nsr_drawn:
-        items += [_sw(c, f"NSR: {label}") for c, label in S.NSR_STATUS.values()]
+        items += [_sw(c, f"NSR: {label}") for k, (c, label) in S.NSR_STATUS.items()
+                  if k in nsr_drawn]
     items += [f"unplaced: {u}" for u in unplaced]
     title = str(getattr(plan, "name", "plan"))
     m.add_child(_Call("panel", {"pos": "topright", "cls": "relos-title-panel",
