@@ -12,6 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))  # this checkout's planner, not whichever is installed
 
 from browser import chromium_path, open_page  # noqa: E402
 
@@ -41,22 +42,24 @@ def main() -> int:
         plan = Plan.load(path, meta=meta)
         report = plan.check()
         html_path = HERE / f"{path.stem}.html"
-        atomic_write_text(html_path, map_html(plan_map(plan, report, offline=True),
-                                              offline=True))
+        atomic_write_text(html_path, map_html(plan_map(plan, report)))  # the default map
         shot = open_page(html_path, width=1000, height=600, settle_s=1.0).screenshot
         png_path = HERE / f"{path.stem}.png"
         atomic_write_bytes(png_path, shot)
         errors = sorted({f.code for f in report.finding_list if f.severity == "error"})
-        rows.append((path, plan.name, errors, len(report.finding_list)))
-        print(f"{html_path.name}: {len(report.finding_list)} findings")
+        size_kb = html_path.stat().st_size / 1024
+        rows.append((path, plan.name, errors, len(report.finding_list), size_kb))
+        print(f"{html_path.name}: {len(report.finding_list)} findings, {size_kb:,.0f} KiB")
     lines = ["# Map gallery", "",
-             "Built from `examples/` by `make maps` (offline, self-contained HTML: open any file "
-             "in a browser with no network). Screenshots taken in headless Chromium.", ""]
-    for path, name, errors, n in rows:
+             "Built from `examples/` by `make maps`: each is the default map `relos map` writes "
+             "(self-contained HTML with Leaflet inlined: open any file in a browser with no "
+             "network; print it on one A4 or A3 page). Screenshots taken in headless Chromium.",
+             ""]
+    for path, name, errors, n, size_kb in rows:
         errs = ", ".join(errors) if errors else "none"
         lines += [f"## {name}", "",
                   f"Plan: `examples/{path.name}`; map: [`{path.stem}.html`]({path.stem}.html); "
-                  f"{n} findings, errors: {errs}.", "",
+                  f"{n} findings, errors: {errs}; {size_kb:,.0f} KiB.", "",
                   f"![{path.stem}]({path.stem}.png)", ""]
     atomic_write_text(HERE / "README.md", "\n".join(lines))
     return 0

@@ -15,6 +15,7 @@ from planner.api import build_schedule, check_plan, plan_map
 from planner.layers.catalogue import Place, UnknownPlace, facilities, resolve_place
 from planner.model.agreement import RELOS, Agreement, load_agreement
 from planner.model.plan import Plan, PlanError
+from planner.render.export import export_plan
 from planner.render.report import Report
 from planner.routing.air import NoRoute, air_route
 from planner.routing.reach import reach, reach_area
@@ -23,7 +24,8 @@ from planner.routing.sea import NoSeaRoute, sea_route
 
 __all__ = [
     "RELOS", "Agreement", "NoRoute", "NoSeaRoute", "Place", "Plan", "PlanError", "Report",
-    "Route", "UnknownPlace", "air_route", "build_schedule", "check_plan", "facilities",
+    "Route", "UnknownPlace", "air_route", "build_schedule", "check_plan", "export_plan",
+    "facilities",
     "load_agreement", "plan_map", "reach", "reach_area", "resolve_place", "sea_route",
 ]
 __version__ = "0.2.0"

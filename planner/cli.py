@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="run every check on a plan")
     c.add_argument("plan")
-    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     c.add_argument("--transit", action="store_true",
                    help="also count assets while crossing a host's sovereign territory")
     c.add_argument("--meta", help="YAML with the non-asset sections, for a CSV plan")
@@ -40,8 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     m = sub.add_parser("map", help="write the plan's map with its findings")
     m.add_argument("plan")
     m.add_argument("-o", "--output", help="HTML file (default maps/<plan>.html)")
-    m.add_argument("--offline", action="store_true",
-                   help="inline every script and stylesheet: one self-contained file")
+    _map_output_options(m)
     m.add_argument("--tiles", choices=("osm",), help="draw web tiles (needs network)")
     m.add_argument("--transit", action="store_true")
     m.add_argument("--meta")
@@ -65,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     rc.add_argument("--mode", choices=("sea", "air"), default="sea")
     rc.add_argument("--stops", type=int, default=0)
     rc.add_argument("-o", "--output", help="write a map of the reachable area")
-    rc.add_argument("--offline", action="store_true")
+    _map_output_options(rc)
     rc.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     f = sub.add_parser("facilities", help="the facility catalogue")
@@ -75,8 +74,27 @@ def _parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="check and map the bundled example plan")
     d.add_argument("-o", "--output", help="HTML file (default maps/<plan>.html)")
-    d.add_argument("--offline", action="store_true")
+    _map_output_options(d)
+
+    e = sub.add_parser("export", help="legs, calls and findings for GIS tools or a calendar")
+    e.add_argument("plan")
+    e.add_argument("-o", "--output", required=True,
+                   help="FILE.geojson | .gpkg | .kml | .csv | .ics (format by extension)")
+    e.add_argument("--transit", action="store_true")
+    e.add_argument("--meta")
+    e.add_argument("--agreement")
+    e.add_argument("--remind-days", type=int, default=7,
+                   help=".ics: the reminder, days before each file-by date (default 7)")
     return p
+
+
+def _map_output_options(p: argparse.ArgumentParser) -> None:
+    """Maps are self-contained by default; ``--cdn`` links Leaflet from a CDN instead."""
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--cdn", action="store_true",
+                   help="link Leaflet from a CDN (smaller file, needs network to open)")
+    g.add_argument("--offline", action="store_true",
+                   help="self-contained file (the default; kept for old scripts)")
 
 
 def _load(args):
@@ -98,17 +116,21 @@ def _slug(name: str) -> str:
     return (keep or "plan")[:80]
 
 
-def _write_map(plan, report, output: str | None, offline: bool, tiles: str | None) -> Path:
+def _write_map(plan, report, output: str | None, cdn: bool, tiles: str | None) -> Path:
     from planner.core.atomic import atomic_write_text
     from planner.render.maps import map_html, plan_map
 
     out = Path(output) if output else Path("maps") / f"{_slug(plan.name)}.html"
-    m = plan_map(plan, report, offline=offline, tiles=tiles)
-    return atomic_write_text(out, map_html(m, offline=offline))
+    m = plan_map(plan, report, offline=not cdn, tiles=tiles)
+    return atomic_write_text(out, map_html(m, offline=not cdn))
 
 
 def cmd_check(args) -> int:
+    from planner.render.progress import MIN_CALLS, Progress
+
     plan = _load(args)
+    n_calls = sum(len(a.itinerary) for a in plan.assets)
+    bar = Progress(3, enabled=None if n_calls >= MIN_CALLS else False)
     register = None
     if args.register:
         from planner.layers.register import RegisterError, with_overrides
@@ -117,7 +139,15 @@ def cmd_check(args) -> int:
             register = with_overrides(args.register)
         except (RegisterError, OSError) as exc:
             raise BadInput(str(exc)) from None
-    report = plan.check(transit=args.transit, register=register)
+    try:
+        bar.step(f"routing {n_calls:,} calls")
+        plan.schedule()
+        bar.step("checking")
+        report = plan.check(transit=args.transit, register=register)
+        bar.step("writing the report")
+        out = _report_text(report, args.format)
+    finally:
+        bar.close()
     if args.timeline:
         from planner.render.charts import save_timeline
 
@@ -126,17 +156,43 @@ def cmd_check(args) -> int:
         from planner.layers.register import write_clearance_csv
 
         write_clearance_csv(report, args.clearances)
-    out = report.to_json() if args.format == "json" else report.to_text()
     sys.stdout.write(out)
     return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _report_text(report, fmt: str) -> str:
+    if fmt == "json":
+        return report.to_json()
+    if fmt == "markdown":
+        return report.to_markdown()
+    return report.to_text()
 
 
 def cmd_map(args) -> int:
     plan = _load(args)
     report = plan.check(transit=args.transit)
-    path = _write_map(plan, report, args.output, args.offline, args.tiles)
-    print(f"map written to {path}")
-    return EXIT_OK if report.ok else EXIT_FINDINGS
+    path = _write_map(plan, report, args.output, args.cdn, args.tiles)
+    n_err = sum(f.severity == "error" for f in report.finding_list)
+    print(f"map written to {path} ({len(report.finding_list)} findings drawn, {n_err} errors)")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from planner.render.export import FORMATS, ExportError, export_plan
+
+    if Path(args.output).suffix.lower() not in FORMATS:
+        raise BadInput(f"-o {args.output}: the extension chooses the format: "
+                       + ", ".join(FORMATS))
+    if args.remind_days < 0:
+        raise BadInput("--remind-days must be >= 0")
+    plan = _load(args)
+    report = plan.check(transit=args.transit)
+    try:
+        path = export_plan(plan, report, args.output, remind_days=args.remind_days)
+    except ExportError as exc:
+        raise BadInput(str(exc)) from None
+    print(f"export written to {path}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -195,8 +251,8 @@ def cmd_reach(args) -> int:
         from planner.render.maps import map_html, reach_map
 
         area = reach_area(origin, range_km, mode=args.mode)
-        m = reach_map(origin, found, area, offline=args.offline)
-        atomic_write_text(args.output, map_html(m, offline=args.offline))
+        m = reach_map(origin, found, area, offline=not args.cdn, mode=args.mode)
+        atomic_write_text(args.output, map_html(m, offline=not args.cdn))
         print(f"map written to {args.output}", file=sys.stderr)
     table = found.drop(columns="geometry", errors="ignore")
     if args.format == "csv":
@@ -232,7 +288,7 @@ def cmd_demo(args) -> int:
     plan = Plan.load(example)
     report = plan.check()
     sys.stdout.write(report.to_text())
-    path = _write_map(plan, report, args.output, args.offline, None)
+    path = _write_map(plan, report, args.output, args.cdn, None)
     print(f"\nmap written to {path}")
     return EXIT_OK
 
@@ -245,7 +301,7 @@ def demo_plan_path() -> Path:
 
 
 COMMANDS = {"check": cmd_check, "map": cmd_map, "route": cmd_route, "reach": cmd_reach,
-            "facilities": cmd_facilities, "demo": cmd_demo}
+            "facilities": cmd_facilities, "demo": cmd_demo, "export": cmd_export}
 
 
 def _terminate(signum, frame):  # turn SIGTERM into a clean exit so temp files are removed

@@ -50,6 +50,7 @@ class PageResult:
     screenshot: bytes = b""
     load_s: float = 0.0
     title: str = ""
+    pdf: bytes = b""
 
 
 class _Pipe:
@@ -161,13 +162,16 @@ def _text_of(event: dict) -> str | None:
 
 
 def open_page(path: str | Path, checks: dict[str, str] | None = None, *, width: int = 1200,
-              height: int = 800, timeout_s: float = 60.0, settle_s: float = 0.5) -> PageResult:
+              height: int = 800, timeout_s: float = 60.0, settle_s: float = 0.5,
+              pdf: dict | None = None, media: str | None = None) -> PageResult:
     """Open ``path`` (a local HTML file) with the network off and report on it.
 
     ``checks`` maps a name to a JS expression (may return a promise), evaluated after load;
     values come back JSON-decoded. ``load_s`` is the time in seconds from navigation to the
     load event plus two animation frames (the page drawn). Raises FileNotFoundError if Chromium
-    is absent.
+    is absent. ``pdf``: parameters of ``Page.printToPDF`` (e.g. ``{"paperWidth": 8.27,
+    "paperHeight": 11.69, "landscape": True}``, inches); the PDF comes back in ``pdf``.
+    ``media="print"`` lays the page out (and screenshots it) with the print stylesheet.
     """
     url = Path(path).resolve().as_uri()
     result = PageResult()
@@ -185,6 +189,8 @@ def open_page(path: str | Path, checks: dict[str, str] | None = None, *, width: 
             cdp.send("Emulation.setDeviceMetricsOverride",
                      {"width": width, "height": height, "deviceScaleFactor": 1,
                       "mobile": False}, session=sid)
+            if media:
+                cdp.send("Emulation.setEmulatedMedia", {"media": media}, session=sid)
             t0 = time.monotonic()
             cdp.send("Page.navigate", {"url": url}, session=sid)
             if cdp.wait_event("Page.loadEventFired", timeout_s) is None:
@@ -205,6 +211,9 @@ def open_page(path: str | Path, checks: dict[str, str] | None = None, *, width: 
             result.title = cdp.send("Runtime.evaluate", {"expression": "document.title",
                                                          "returnByValue": True},
                                     session=sid)["result"].get("value", "")
+            if pdf is not None:
+                printed = cdp.send("Page.printToPDF", pdf, session=sid, timeout_s=timeout_s)
+                result.pdf = base64.b64decode(printed["data"])
             shot = cdp.send("Page.captureScreenshot", {"format": "png"}, session=sid)
             result.screenshot = base64.b64decode(shot["data"])
             cdp.drain(0.05)
@@ -229,6 +238,13 @@ def open_page(path: str | Path, checks: dict[str, str] | None = None, *, width: 
             os.close(cdp.wfd)
             os.close(cdp.rfd)
     return result
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages in a PDF Chromium printed (its page objects, ``/Type /Page``)."""
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
 
 def pixel_stats(png: bytes) -> tuple[float, int]:

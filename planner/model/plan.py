@@ -108,9 +108,18 @@ class Plan:
             self._cache[key] = _face().check_plan(self, transit=transit)
         return self._cache[key]
 
-    def map(self, *, offline: bool = False, tiles: str | None = None, transit: bool = False):
-        """The plan's folium map with its findings (shows inline in Jupyter)."""
+    def map(self, *, offline: bool = True, tiles: str | None = None, transit: bool = False):
+        """The plan's folium map with its findings (shows inline in Jupyter). Self-contained
+        (Leaflet inlined, no network needed) unless ``offline=False``, which links a CDN."""
         return _face().plan_map(self, self.check(transit=transit), offline=offline, tiles=tiles)
+
+    def export(self, path: str | Path, *, transit: bool = False, remind_days: int = 7) -> Path:
+        """Write the plan's legs, calls and findings to ``path``, the format chosen by its
+        extension: ``.geojson``, ``.gpkg``, ``.kml``, ``.csv`` or ``.ics`` (one event per
+        clearance on its file-by date, a reminder ``remind_days`` days before). Written
+        atomically; returns the path. Raises ValueError for another extension."""
+        return _face().export_plan(self, self.check(transit=transit), path,
+                                   remind_days=remind_days)
 
 
 def _face():

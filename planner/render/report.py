@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from planner.core.units import fmt_minute, iso_z
+from planner.core.units import iso_z
 from planner.model.findings import Finding, finding_json
 
 FINDING_COLUMNS = ["code", "severity", "host", "nation", "start", "end", "value", "limit",
@@ -86,34 +86,18 @@ class Report:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=_default) + "\n"
 
     def to_text(self) -> str:
-        """A report a planner reads in a terminal."""
-        n_err = sum(f.severity == "error" for f in self.finding_list)
-        n_other = len(self.finding_list) - n_err
-        lines = [f"Plan: {self.plan_name}",
-                 f"{len(self.legs)} legs checked{' (transit counted)' if self.transit else ''}; "
-                 f"{n_err} error(s), {n_other} notice(s)"]
-        if len(self.legs):
-            lines.append("")
-            lines.append("Legs:")
-            for leg in self._leg_records():
-                via = f" via {', '.join(leg['passages'])}" if leg["passages"] else ""
-                lines.append(
-                    f"  {leg['asset']}: {leg['from']} -> {leg['to']} ({leg['mode']}) "
-                    f"{leg['distance_nm']:,.0f} nm{via}, dep {fmt_minute(leg['depart'])}, "
-                    f"arr {fmt_minute(leg['arrive'])}")
-        if len(self.headroom):
-            lines.append("")
-            lines.append("Headroom (least spare capacity over the plan):")
-            for r in self.headroom.itertuples(index=False):
-                lines.append(f"  {r.nation} in {r.host}: {r.category} peak {r.peak:,} of "
-                             f"{r.limit:,} (headroom {r.headroom:,})")
-        lines.append("")
-        if not self.finding_list:
-            lines.append("No findings: the plan is within the agreement.")
-        rank = {"error": 0, "warning": 1}
-        for f in sorted(self.finding_list, key=lambda f: rank.get(f.severity, 2)):
-            lines.append(f"{f.severity.upper():7} {f.code}: {f.message}")
-        return "\n".join(lines) + "\n"
+        """A report a planner reads in a terminal: the summary (errors by code, caps' peaks
+        and headroom, clearances owed by country), then details by asset and leg, crossings
+        one line per country per leg, and a table by code and country."""
+        from planner.render.text_report import to_text
+
+        return to_text(self)
+
+    def to_markdown(self) -> str:
+        """The same report as Markdown, for a staff brief."""
+        from planner.render.text_report import to_markdown
+
+        return to_markdown(self)
 
     def _repr_html_(self) -> str:
         """Summary table for Jupyter."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,7 +11,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry import shape
 
+from planner.core.caches import once
+from planner.core.paths import geodata_path
 from planner.layers import nsr
 from planner.layers.catalogue import facilities, resolve_place
 from planner.layers.territory import load_territory
@@ -69,13 +73,14 @@ def _months(starts: Iterable[Any], ends: Iterable[Any]) -> list[int]:
 
 
 
-def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -> folium.Map:
+def plan_map(plan, report, *, offline: bool = True, tiles: str | None = None) -> folium.Map:
     """The plan's map: basemap, facilities, territory of the countries involved, NSR seas
     shaded for the plan's ships and months, sea legs (solid) and air legs (dashed) coloured by
     nation with direction arrows, findings in red, a time slider moving each asset along its
     legs, a legend and the cap timeline charts. Every layer is toggleable.
 
-    ``offline=True`` inlines Leaflet (no network needed); ``tiles="osm"`` adds OpenStreetMap.
+    Self-contained by default (Leaflet inlined, no network needed); ``offline=False`` links
+    Leaflet from a CDN instead; ``tiles="osm"`` adds OpenStreetMap (needs network).
     """
     legs = report.legs if report.legs is not None else pd.DataFrame()
     findings = report.findings if report.findings is not None else pd.DataFrame()
@@ -123,6 +128,7 @@ def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -
     if "host" in findings:
         countries |= set(findings["host"].dropna().astype(str))
     territory = _load_territory()
+    territory_drawn = False
     if len(territory):
         feats = territory_features(territory, {c for c in countries if c}, west,
                                    area_tolerance(tol))
@@ -131,20 +137,24 @@ def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -
             "z": 350, "styles": {"territory": {"color": S.TERRITORY, "weight": 1,
                                                "fillOpacity": 0.12, "dashArray": "4 3"}}},
             "Sovereign territory and 12 nm territorial seas"))
+        territory_drawn = bool(feats)
 
-    # NSR seas
+    # NSR seas: only when the plan comes near the Northern Sea Route
     ships = [(str(a.name), getattr(a, "ice_class", None)) for a in assets
              if str(a.kind) == "warship"]
-    if ships:
-        sea_legs = legs[(legs["mode"] == "sea")] if "mode" in legs else legs
-        months = _months(sea_legs.get("depart", []), sea_legs.get("arrive", []))
+    nsr_drawn: set[str] = set()  # the NSR statuses drawn, for the legend
+    if ships and len(legs):
         seas, permitted = _load_nsr()
-        feats = nsr_features(seas, ships, months, permitted, west, area_tolerance(tol))
-        styles = {f"nsr|{k}": {"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.3}
-                  for k, (c, _) in S.NSR_STATUS.items()}
-        m.add_child(_JsonLayer("geo", {
-            "fc": {"type": "FeatureCollection", "features": feats}, "pane": "relosAreas",
-            "z": 350, "styles": styles}, "Northern Sea Route seas (ice class, plan months)"))
+        if near_nsr(legs, seas):
+            sea_legs = legs[(legs["mode"] == "sea")] if "mode" in legs else legs
+            months = _months(sea_legs.get("depart", []), sea_legs.get("arrive", []))
+            feats = nsr_features(seas, ships, months, permitted, west, area_tolerance(tol))
+            styles = {f"nsr|{k}": {"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.3}
+                      for k, (c, _) in S.NSR_STATUS.items()}
+            m.add_child(_JsonLayer("geo", {
+                "fc": {"type": "FeatureCollection", "features": feats}, "pane": "relosAreas",
+                "z": 350, "styles": styles}, "Northern Sea Route seas (ice class, plan months)"))
+            nsr_drawn = {f["properties"]["s"].split("|", 1)[1] for f in feats}
 
     # facilities
     for kind, label in (("port", "Ports"), ("airbase", "Air bases")):
@@ -174,13 +184,15 @@ def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -
                 "legs": feats["tables"]}, label))
 
     # findings
-    lines, points, unplaced = finding_features(findings, legs, west, tol, extra) \
+    lines, points, unplaced = finding_features(findings, legs, west, tol, extra,
+                                               getattr(report, "calls", None)) \
         if len(findings) else ([], [], [])
     if lines or points:
         m.add_child(_JsonLayer("findings", {
             "lines": {"type": "FeatureCollection", "features": lines},
-            "styles": {"finding": {"color": S.FINDING, "weight": 6, "opacity": 0.7},
-                       "notice": {"color": S.FINDING, "weight": 4, "opacity": 0.45}},
+            # findings along a line are a translucent halo: the leg (solid or dashed) shows
+            "styles": {"finding": {"color": S.FINDING, "weight": 9, "opacity": 0.4},
+                       "notice": {"color": S.FINDING, "weight": 6, "opacity": 0.3}},
             "pts": points}, f"Findings ({len(findings)})"))
 
     # time slider
@@ -197,18 +209,29 @@ def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -
                               for a in order]}
         m.add_child(_JsonLayer("timeline", payload, "Assets over time (slider)"))
 
-    # legend and charts
-    items = [_shape_item("port", "port"), _shape_item("airbase", "air base"),
-             _shape_item("sea_area", "plan place"),
-             '<span class="ln"></span>sea leg', '<span class="ln dash"></span>air leg']
-    items += [_sw(colours[n], n) for n in sorted({str(a.nation) for a in assets})
-              if n in colours]
-    items.append(_sw(S.FINDING, f"finding ({len(findings)})"))
-    if territory is not None:
+    # legend and charts: what is drawn, and only that
+    kinds = set(fac.loc[[u for u in used if u in fac.index], "kind"].astype(str))
+    items = [_shape_item(k, label) for k, label in (("port", "port"), ("airbase", "air base"))
+             if k in kinds or len(fac[fac["kind"] == k])]
+    if extra:
+        items.append(_shape_item("sea_area", "plan place"))
+    if feats["sea"]:
+        items.append('<span class="ln"></span>sea leg')
+    if feats["air"]:
+        items.append('<span class="ln dash"></span>air leg')
+    parties = set(getattr(getattr(plan, "agreement", None), "parties", ()) or ())
+    items += nation_items(legs, colours, sorted({str(a.nation) for a in assets}), parties)
+    if lines or points:
+        items.append(_sw(S.FINDING, f"finding ({len(findings)})"))
+    if territory_drawn:
         items.append(_sw("#e8e0cc", "territory + 12 nm sea"))
-    if nsr is not None:
-        items += [_sw(c, f"NSR: {label}") for c, label in S.NSR_STATUS.values()]
+    if nsr_drawn:
+        items += [_sw(c, f"NSR: {label}") for k, (c, label) in S.NSR_STATUS.items()
+                  if k in nsr_drawn]
     items += [f"unplaced: {u}" for u in unplaced]
+    title = str(getattr(plan, "name", "plan"))
+    m.add_child(_Call("panel", {"pos": "topright", "cls": "relos-title-panel",
+                                "html": title_html(title, legs)}))
     m.add_child(_Call("panel", {"pos": "bottomright",
                                 "html": _legend_html(str(getattr(plan, "name", "plan")),
                                                      items)}))
@@ -217,6 +240,46 @@ def plan_map(plan, report, *, offline: bool = False, tiles: str | None = None) -
         m.add_child(_Call("panel", {"pos": "topleft", "html": chart}))
     folium.LayerControl(collapsed=False).add_to(m)
     return m
+
+
+def near_nsr(legs: pd.DataFrame, seas: gpd.GeoDataFrame, margin_deg: float = 5.0) -> bool:
+    """Whether any leg passes within ``margin_deg`` (about 550 km of latitude) of a Northern
+    Sea Route sea."""
+    if not len(seas) or "geometry" not in legs:
+        return False
+    zone = shapely.union_all(shapely.simplify(np.asarray(seas.geometry), 0.2)).buffer(margin_deg)
+    return any(g is not None and zone.intersects(g) for g in legs.geometry)
+
+
+def nation_items(legs: pd.DataFrame, colours: dict[str, str], nations: list[str],
+                 parties: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Legend rows: each nation's colour and the third-country seas and airspace its legs
+    cross (``countries_crossed``, as the legs carry them, less the agreement's parties)."""
+    items = []
+    for n in nations:
+        if n not in colours:
+            continue
+        crossed: list[str] = []
+        if "nation" in legs and "countries_crossed" in legs:
+            for cc in legs.loc[legs["nation"].astype(str) == n, "countries_crossed"]:
+                for c in (cc if cc is not None and not isinstance(cc, float) else []):
+                    if c not in crossed and c != n and c not in parties:
+                        crossed.append(str(c))
+        label = f"{n} legs" + (f", crossing {', '.join(crossed)}" if crossed else "")
+        items.append(_sw(colours[n], label))
+    return items
+
+
+def title_html(title: str, legs: pd.DataFrame) -> str:
+    """The map's title block: the plan's name and the date range of its legs (UTC)."""
+    span = ""
+    if len(legs) and "depart" in legs and "arrive" in legs:
+        t0 = pd.to_datetime(legs["depart"], utc=True).min()
+        t1 = pd.to_datetime(legs["arrive"], utc=True).max()
+        if not pd.isna(t0) and not pd.isna(t1):
+            span = f"{t0:%d %b %Y} to {t1:%d %b %Y} (UTC)"
+    return (f'<div class="relos-title">{esc(title)}<small>{esc(span)}</small>'
+            f'<small>relos-planner map</small></div>')
 
 
 def _nation_of(asset_id: str, assets: list, legs: pd.DataFrame) -> str:
@@ -234,12 +297,37 @@ def _catalogue_frame() -> pd.DataFrame:
     return pd.DataFrame(facilities().drop(columns="geometry"))
 
 
-def reach_map(origin_place, reachable_gdf, area_geometry, *, offline: bool = False,
-              tiles: str | None = None) -> folium.Map:
+@once("render.maps.build._land")
+def _land():
+    """The shipped basemap land as one geometry (lon/lat)."""
+    data = json.loads(geodata_path("basemap_land.geojson").read_text(encoding="utf-8"))
+    return shapely.union_all([shape(f["geometry"]) for f in data["features"]])
+
+
+def reach_region(area_geometry, mode: str | None, close_deg: float = 2.5):
+    """The reach area as a planner reads it: a sea network isochrone (buffered edges) closed
+    into one area (dilated and eroded by ``close_deg`` degrees, holes filled: the open sea
+    between network lanes is reachable too) and cut back to the sea; an air range ring as it
+    is."""
+    if area_geometry is None or area_geometry.is_empty or mode != "sea":
+        return area_geometry
+    g = shapely.simplify(area_geometry, close_deg / 30)
+    closed = g.buffer(close_deg, quad_segs=4).buffer(-close_deg, quad_segs=4)
+    closed = shapely.union_all([closed, g]).intersection(shapely.box(-180, -90, 180, 90))
+    closed = shapely.union_all([shapely.Polygon(p.exterior) for p in
+                                getattr(closed, "geoms", [closed]) if p.geom_type == "Polygon"])
+    sea = closed.difference(_land())
+    return sea if not sea.is_empty else area_geometry
+
+
+def reach_map(origin_place, reachable_gdf, area_geometry, *, offline: bool = True,
+              tiles: str | None = None, mode: str | None = None) -> folium.Map:
     """What is reachable from ``origin_place`` (a Place, catalogue id, "lat,lon" or (lat, lon)):
     the reachable facilities (``reachable_gdf``: point geometry; every other column goes in the
-    popup) and the reach area (a shapely geometry in lon/lat, or None)."""
+    popup, each labelled from zoom 6) and the reach area (a shapely geometry in lon/lat, or
+    None), drawn as one area (:func:`reach_region`, for ``mode="sea"``)."""
     origin = resolve_place(origin_place)
+    area_geometry = reach_region(area_geometry, mode)
     pts_geo = [] if reachable_gdf is None else [g for g in reachable_gdf.geometry]
     lons = [origin.lon] + [g.x for g in pts_geo]
     lats = [origin.lat] + [g.y for g in pts_geo]
@@ -276,12 +364,13 @@ def reach_map(origin_place, reachable_gdf, area_geometry, *, offline: bool = Fal
             pts.append({"x": round(shift_lon(g.x, west), 4), "y": round(g.y, 4),
                         "k": S.FACILITY_SHAPES.get(str(r.get("kind", "port")), "square"),
                         "c": colours.get(str(r.get("country", "")), "#555"), "z": 13,
-                        "p": f"<b>{esc(name)}</b>" + popup_rows(cols), "t": esc(name)})
+                        "p": f"<b>{esc(name)}</b>" + popup_rows(cols), "t": esc(name),
+                        "l": esc(name), "lz": 0 if len(reachable_gdf) <= 25 else 6})
         m.add_child(_JsonLayer("points", {"pts": pts},
                                f"Reachable facilities ({len(pts)})"))
     m.add_child(_JsonLayer("points", {"pts": [{
         "x": round(shift_lon(origin.lon, west), 4), "y": round(origin.lat, 4), "k": "square",
-        "c": "#000", "z": 18, "t": esc(origin.name),
+        "c": "#000", "z": 18, "t": esc(origin.name), "l": esc(origin.name), "lz": 0,
         "p": f"<b>{esc(origin.name)}</b>" + popup_rows([("id", origin.id), ("kind", origin.kind),
                                                    ("country", origin.country)])}]},
         "Origin"))

@@ -85,6 +85,11 @@ def leg_features(legs: pd.DataFrame, west: float, tolerance_deg: float, *,
         coords = line_coords(route.lons, route.lats, west, tolerance_deg)
         xy = np.asarray(coords)  # the arrow sits on the line as drawn
         mx, my, b = midpoint_bearing(xy[:, 0], xy[:, 1])
+        # a dashed line drawn both ways (out and back) fills its own gaps: draw every air
+        # leg west to east (``r`` marks a reversed one; the time slider turns it back)
+        flip = mode == "air" and (coords[0][0], coords[0][1]) > (coords[-1][0], coords[-1][1])
+        if flip:
+            coords = coords[::-1]
         frm, to = str(leg.get("from", route.origin)), str(leg.get("to", route.destination))
         props: dict[str, Any] = {
             "i": pos, "a": a, "s": f"{mode}|{nation}",
@@ -95,6 +100,8 @@ def leg_features(legs: pd.DataFrame, west: float, tolerance_deg: float, *,
             "d": [round(float(leg.get("distance_nm", route.distance_nm))),
                   round(float(leg.get("distance_km", route.distance_km)))],
         }
+        if flip:
+            props["r"] = 1
         for key, col in (("ps", "passages"), ("cc", "countries_crossed")):
             items = present(leg.get(col))
             if items is not None and len(items):
@@ -142,6 +149,8 @@ def facility_points(facilities: pd.DataFrame, west: float, colours: Mapping[str,
             "c": colours.get(str(r.get("country", "")), "#777777"),
             "z": 16 if str(fid) in used else 11,
             "p": popup, "t": esc(r.get("name", fid)),
+            # a label: always for places the plan uses, from zoom 6 for the rest
+            "l": esc(r.get("name", fid)), "lz": 0 if str(fid) in used else 6,
         })
     return pts
 
@@ -159,7 +168,8 @@ def place_points(places: Mapping[str, Any], west: float, colours: Mapping[str, s
         pts.append({"x": round(shift_lon(float(p.lon), west), 4), "y": round(float(p.lat), 4),
                     "k": S.FACILITY_SHAPES.get(kind, "square"),
                     "c": colours.get(str(country), "#555555"), "z": 16,
-                    "p": popup, "t": esc(getattr(p, "name", pid))})
+                    "p": popup, "t": esc(getattr(p, "name", pid)),
+                    "l": esc(getattr(p, "name", pid)), "lz": 0})
     return pts
 
 
@@ -233,14 +243,42 @@ def _segment_coords(segment, west: float) -> list[list[float]] | None:
     return line_coords([p[0] for p in pts], [p[1] for p in pts], west, 0.0)
 
 
+def _lat_lon(text: Any) -> tuple[float, float] | None:
+    """``"lat,lon"`` (a plan's point call) as numbers, or None."""
+    try:
+        a, b = str(text).split(",")
+        lat, lon = float(a), float(b)
+    except ValueError:
+        return None
+    return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 360 else None
+
+
+def _call_position(calls: pd.DataFrame | None, assets: Any, start: Any
+                   ) -> tuple[float, float] | None:
+    """Where the first of ``assets`` is at ``start`` by its calls (the call it is at, or the
+    last it left), or None."""
+    if calls is None or not len(calls) or not assets or start is None:
+        return None
+    rows = calls[calls["asset"].astype(str) == str(list(assets)[0])]
+    if not len(rows):
+        return None
+    t = pd.Timestamp(start)
+    t = t.tz_localize("UTC") if t.tzinfo is None else t
+    before = rows[pd.to_datetime(rows["arrive"], utc=True) <= t]
+    row = (before if len(before) else rows).iloc[-1 if len(before) else 0]
+    return float(row["lat"]), float(row["lon"])
+
+
 def finding_features(findings: pd.DataFrame, legs: pd.DataFrame | None, west: float,
-                     tolerance_deg: float, places: Mapping[str, Any] | None = None
+                     tolerance_deg: float, places: Mapping[str, Any] | None = None,
+                     calls: pd.DataFrame | None = None
                      ) -> tuple[list[dict], list[dict], list[str]]:
     """Where each finding is drawn, in red: ``(line features, point markers, unplaced)``.
 
     A finding with a ``segment`` (e.g. an overflight's part of a leg) is drawn along it; else
     a leg-level finding (:data:`LEG_CODES`, e.g. RANGE) along its leg; else at ``lat``/``lon``,
-    its ``facility`` (e.g. cap violations at the host facility) or mid-leg (e.g. CLEARANCE).
+    its ``facility`` (e.g. cap violations at the host facility; a ``"lat,lon"`` point), mid-leg
+    (e.g. CLEARANCE) or where its first asset is at its start (by ``calls``).
     Errors get style ``finding``, warnings/info ``notice``. ``unplaced`` holds the escaped
     messages of findings with no place.
     """
@@ -282,8 +320,14 @@ def finding_features(findings: pd.DataFrame, legs: pd.DataFrame | None, west: fl
                 cat = cat if cat is not None else _catalogue_places()
                 if fac in cat:
                     lat, lon = float(cat[fac]["lat"]), float(cat[fac]["lon"])
+        if (lat is None or lon is None) and fac is not None and _lat_lon(fac):
+            lat, lon = _lat_lon(fac)
         if (lat is None or lon is None) and route is not None:  # e.g. a clearance: mid-leg
             lon, lat, _ = midpoint_bearing(route.lons, route.lats)
+        if lat is None or lon is None:  # e.g. a cap finding: where its first asset is
+            hit = _call_position(calls, val("assets"), val("start"))
+            if hit:
+                lat, lon = hit
         if lat is None or lon is None:
             unplaced.append(f"<b>{esc(code)}</b> {esc(val('message'))}")
             continue

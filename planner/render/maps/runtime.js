@@ -11,8 +11,13 @@
   }
   R.data = function (id) { return JSON.parse(document.getElementById(id).textContent); };
   R.setup = function (map, d) {
-    map.getContainer().style.background = d.sea;
+    var el = map.getContainer();
+    el.style.background = d.sea;
+    // minor place labels show from zoom 6 (class relos-zoom6 on the map container)
+    function zoomClass() { L.DomUtil[map.getZoom() >= 6 ? 'addClass' : 'removeClass'](el, 'relos-zoom6'); }
+    map.on('zoomend', zoomClass);
     if (d.bounds) { map.fitBounds(d.bounds, {padding: [20, 20]}); }
+    zoomClass();
   };
   R.base = function (map, d) {
     var r = renderer(map, 'relosBase', 250);
@@ -42,7 +47,12 @@
         iconSize: [s, s], iconAnchor: [s / 2, s / 2], popupAnchor: [0, -s / 2]});
       var m = L.marker([p.y, p.x], {icon: icon, keyboard: false});
       if (p.p) { m.bindPopup(p.p, {maxWidth: 360}); }
-      if (p.t) { m.bindTooltip(p.t); }
+      if (p.l) {  // a permanent label; minor ones (lz) only when zoomed in
+        var left = p.k === 'triangle';  // air bases labelled to the left, ports to the right
+        m.bindTooltip(p.l, {permanent: true, direction: left ? 'left' : 'right',
+          offset: [left ? -s / 2 : s / 2, 0],
+          className: 'relos-label' + (p.lz ? ' relos-minor' : ''), interactive: false});
+      } else if (p.t) { m.bindTooltip(p.t); }
       g.addLayer(m);
     });
     return g;
@@ -88,6 +98,7 @@
         var q = f.properties;
         if (q.i !== undefined && q.t0 !== null && q.t1 !== null) {
           var ll = f.geometry.coordinates.map(function (x) { return [x[1], x[0]]; });
+          if (q.r) { ll.reverse(); }  // drawn west to east; travelled the other way
           R.legs[q.i] = {a: q.a, t0: q.t0 * 60000, t1: q.t1 * 60000, ll: ll, c: cumulative(ll)};
         }
         if (q.b !== undefined) { (heads[q.s] = heads[q.s] || []).push(q); }

@@ -56,6 +56,23 @@ CSS = """
 .relos-time input{width:320px;vertical-align:middle}
 .relos-time span{display:inline-block;min-width:150px;margin-left:6px}
 .relos-popup td{padding:0 6px 0 0;vertical-align:top}
+.leaflet-tooltip.relos-label{background:rgba(255,255,255,.75);border:0;box-shadow:none;
+ padding:0 3px;font:11px/1.2 sans-serif;color:#222}
+.leaflet-tooltip.relos-label:before{display:none}
+.leaflet-tooltip.relos-minor{display:none}
+.relos-zoom6 .leaflet-tooltip.relos-minor{display:block}
+.relos-title{font:bold 14px/1.3 sans-serif}
+.relos-title small{display:block;font-weight:normal;font-size:12px}
+@page{size:A4 landscape;margin:8mm}
+@media print{
+ html,body{width:281mm;height:194mm;margin:0;overflow:hidden}
+ .folium-map{position:absolute!important;left:0;top:0;width:281mm!important;
+  height:194mm!important}
+ .leaflet-control-layers,.relos-time,.leaflet-control-zoom{display:none!important}
+ .relos-panel{box-shadow:none;border:1px solid #999;max-height:none;overflow:visible}
+ .relos-panel details,.relos-panel:has(> details){display:none}
+ *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
 """
 
 #: Symbols per facility kind (inline SVG, no icon font): shape name used by the runtime.
