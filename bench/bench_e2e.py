@@ -124,8 +124,8 @@ def main() -> None:
                       f"{took / floor:>5.1f}x {took / len(rows) * 1e6:>8.0f} us", flush=True)
     for fmt in fmts:
         if (fmt, 10000) in results and (fmt, 100000) in results:
-            print(f"{fmt}: 10k -> 100k calls grows {results[(fmt, 100000)] / results[(fmt, 10000)]:.1f}x"
-                  " (10x is linear)")
+            growth = results[(fmt, 100000)] / results[(fmt, 10000)]
+            print(f"{fmt}: 10k -> 100k calls grows {growth:.1f}x (10x is linear)")
 
 
 if __name__ == "__main__":
