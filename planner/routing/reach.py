@@ -103,6 +103,9 @@ def reach(origin, range_km: float | None = None, *, range_nm: float | None = Non
     if stops < 0:
         raise ValueError("stops must be >= 0")
     o = resolve_place(origin)
+    nsr.normalise_ice_class(ice_class)  # an unknown class is refused, not read as "no hop"
+    if date is not None and to_timestamp(date) is None:
+        raise ValueError(f"bad date {date!r}")
     hop = _hop_fn(mode, date=date, speed_kn=speed_kn, ice_class=ice_class, escort=escort,
                   avoid=tuple(avoid), deny=tuple(deny), nation=nation)
     cands = _default_candidates(mode) if candidates is None else [resolve_place(c)

@@ -335,6 +335,7 @@ def sea_decision(origin, destination, *, avoid: Iterable[str] = (),
     mask = avoid_mask(key)
     w = _waters(waters)
     nat = None if nation is None else str(nation).strip().upper()
+    ic = nsr.normalise_ice_class(ice_class)  # refused here even when no NSR is on the way
     if date is None:
         shortest = _finished(o, d, mask, w, nat, (), territory)
         if _runs(o, d, mask, w, nat):
@@ -342,7 +343,6 @@ def sea_decision(origin, destination, *, avoid: Iterable[str] = (),
             return SeaDecision(noted, shortest)
         return SeaDecision(shortest, shortest)
     depart = to_timestamp(date)
-    ic = nsr.normalise_ice_class(ice_class)
     kn = DEFAULT_SPEED_KN if speed_kn is None else float(speed_kn)
     if not kn > 0:
         raise ValueError(f"speed_kn must be > 0, not {speed_kn!r}")
