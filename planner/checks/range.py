@@ -145,7 +145,8 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
             rows = stop_clearances(found, asset, depart, register)
             fix = f"refuel at {_chain_text(found, leg.distance_km, scale, unit)}" + (
                 _clearance_text(rows))
-            extra = {"stops": found.stop_ids, "stop_clearances": rows}
+            extra = {"stops": found.stop_ids, "stop_clearances": rows,
+                     "chain_km": round(found.distance_km, 3)}
         else:
             more = third_country_candidates(plan, asset.nation, asset.kind, usable)
             opened = chains(o, leg.range_km, list(usable.values()), hop, max_stops=MAX_STOPS,
