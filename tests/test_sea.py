@@ -249,3 +249,71 @@ def test_a_coastal_route_in_own_waters_crosses_no_third_country():
     assert r.countries == () and r.territorial_nm == {}
     # without a nation, the two ends' state (India) is still not third
     assert sea_route("mumbai", "kochi").countries == ()
+
+
+# -- one route for a leg, everywhere (issue 12 items 8 and 19) -----------------------------
+# (origin, destination, departure, ice class or None, escort): late-summer and autumn NSR
+# voyages for a ship of no ice class (the Chukchi Sea closes to it in October), a January
+# date without an ice class, an escorted Arc4 ship in July, and a voyage with no NSR at all.
+AGREEMENT_CASES = [
+    ("severomorsk", "vladivostok", "2026-08-29", "none", False),
+    ("severomorsk", "vladivostok", "2026-09-22", "none", False),
+    ("severomorsk", "vladivostok", "2026-09-30", "none", False),
+    ("murmansk", "vladivostok", "2026-01-15", None, False),
+    ("murmansk", "tiksi", "2026-07-01", "Arc4", True),
+    ("mumbai", "murmansk", "2026-02-01", "none", False),
+]
+
+
+def test_route_check_map_reach_and_api_take_the_same_way(tmp_path, capsys):
+    import json
+
+    import yaml
+
+    from planner.cli import main
+    from planner.render.maps.layers import leg_features
+    from planner.routing.reach import reach
+
+    assets = []
+    for k, (o, d, date, ice, escort) in enumerate(AGREEMENT_CASES):
+        to = {"at": d, "purpose": "exercise", **({"escort": "icebreaker"} if escort else {})}
+        assets.append({"id": f"s{k}", "nation": "IND", "kind": "warship", "crew": 180,
+                       "speed_kn": 14, "range_nm": 20000,
+                       **({"ice_class": ice} if ice else {}),
+                       "itinerary": [{"at": o, "depart": f"{date}T00:00Z"}, to]})
+    path = tmp_path / "agree.yaml"
+    path.write_text(yaml.safe_dump({"name": "agree", "assets": assets}), encoding="utf-8")
+    assert main(["check", str(path), "--format", "json"]) in (0, 1)
+    checked = json.loads(capsys.readouterr().out)["legs"]
+    report = __import__("planner").Plan.load(path).check()
+    features = leg_features(report.legs, -180.0, 0.0)["sea"]
+    seen = set()
+    for k, (o, d, date, ice, escort) in enumerate(AGREEMENT_CASES):
+        args = ["route", o, d, "--date", date, "--speed-kn", "14", "--nation", "IND",
+                "--format", "json"] + (["--ice-class", ice] if ice else []) + (
+                    ["--escort"] if escort else [])
+        assert main(args) == 0
+        cli = json.loads(capsys.readouterr().out)
+        api = sea_route(o, d, date=date, ice_class=ice, escort=escort, speed_kn=14,
+                        nation="IND")
+        leg = checked[k]
+        feat = next(f for f in features if f["properties"]["i"] == k)
+        reached = reach(o, range_km=1e5, candidates=[d], date=date, ice_class=ice,
+                        escort=escort)
+        case = (o, d, date, ice)
+        assert cli["passages"] == list(api.passages) == leg["passages"], case
+        assert feat["properties"].get("ps", "") == ", ".join(api.passages), case
+        assert cli["distance_nm"] == round(api.distance_nm, 1) == leg["distance_nm"], case
+        assert feat["properties"]["d"][0] == round(api.distance_nm), case
+        assert reached.iloc[0]["distance_km"] == pytest.approx(api.distance_km, rel=1e-12)
+        assert cli["countries"] == list(api.countries) == leg["countries_crossed"], case
+        assert cli["territorial_nm"] == leg["territorial_nm"], case
+        seen.add("nsr" in api.passages)
+    # the cases cover both answers: NSR open and NSR closed
+    assert seen == {True, False}
+    ways = {c[:4]: "nsr" in checked[k]["passages"] for k, c in enumerate(AGREEMENT_CASES)}
+    assert ways[("severomorsk", "vladivostok", "2026-08-29", "none")]
+    assert not ways[("severomorsk", "vladivostok", "2026-09-22", "none")]
+    assert not ways[("severomorsk", "vladivostok", "2026-09-30", "none")]
+    assert not ways[("murmansk", "vladivostok", "2026-01-15", None)]
+    assert ways[("murmansk", "tiksi", "2026-07-01", "Arc4")]
