@@ -233,6 +233,18 @@ def _range_property(plan_dict: dict):
                and g.severity == "error" and g.assets == [leg.asset]
                and leg.seq <= fixed.legs.iloc[g.leg].seq < leg.seq + len(f.extra["stops"]) + 1]
         assert not bad, [g.message for g in bad]
+        # the clearances the advice names are the ones the applied plan gets (same country,
+        # same lead time, file-by within the minute rounding of computed arrivals)
+        visits = {g.facility: g for g in fixed.finding_list if g.code == "CLEARANCE"
+                  and g.assets == [leg.asset] and g.extra["event"] in ("port_call", "landing")}
+        for row in f.extra["stop_clearances"]:
+            g = visits[row["stop"]]
+            assert (g.host, g.extra["lead_days"]) == (row["country"], row["lead_days"])
+            told = dt.datetime.fromisoformat(row["file_by"].replace("Z", "+00:00"))
+            got = dt.datetime.fromisoformat(g.extra["file_by"].replace("Z", "+00:00"))
+            assert abs(got - told) <= dt.timedelta(minutes=len(f.extra["stops"]) + 1)
+        foreign = [s for s in f.extra["stops"] if s in visits]
+        assert [r["stop"] for r in f.extra["stop_clearances"]] == foreign
     return report, rng
 
 
