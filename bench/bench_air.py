@@ -54,6 +54,12 @@ def main(argv: list[str] | None = None) -> None:
     t = time.perf_counter()
     _index()
     t_index = time.perf_counter() - t
+    # one detour (moved here from tests/test_air.py: no wall-clock asserts in the suite)
+    from planner.routing.air import air_route
+
+    t = time.perf_counter()
+    air_route("hindon", "chkalovsky", deny=["PAK", "AFG"])
+    t_deny = time.perf_counter() - t
 
     lat1, lon1, lat2, lon2 = random_legs(args.legs)
     t = time.perf_counter()
@@ -85,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     indexed_pairs = set(zip(sub["leg"].astype(int), sub["iso3"], strict=True))
     print(f"territory layer: {len(gdf)} areas, load {t_load * 1000:.0f} ms, "
           f"crossing index build {t_index * 1000:.0f} ms (once per process)")
+    print(f"air route hindon -> chkalovsky denying PAK, AFG (cold): {t_deny:.2f} s")
     print(f"{args.legs} legs, {len(lons)} vertices (geodesics densified every "
           f"{args.step_km:g} km)")
     print(f"  vectorised geodesics        {t_geo:7.2f} s")

@@ -52,8 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--mode", choices=("sea", "air"), default="sea")
     r.add_argument("--avoid", default="", help="passages to avoid, comma-separated")
     r.add_argument("--deny", default="", help="air: countries (ISO3) to keep out of")
-    r.add_argument("--ice-class", default=None)
-    r.add_argument("--date", default=None, help="sailing date (NSR ice rules)")
+    r.add_argument("--ice-class", default=None,
+                   help="sea: ice class for the NSR rules (default with --date: none)")
+    r.add_argument("--date", default=None,
+                   help="sea: departure date or time (UTC); the NSR ice rules apply then")
+    r.add_argument("--speed-kn", type=float, default=None,
+                   help="sea: speed for the NSR entry times (default 14 kn)")
+    r.add_argument("--escort", action="store_true",
+                   help="sea: NSR stretches sailed under icebreaker escort")
+    r.add_argument("--nation", default=None, help="flag (ISO3): its own waters are not third")
     r.add_argument("--format", choices=("text", "json"), default="text")
 
     rc = sub.add_parser("reach", help="what is reachable from a place")
@@ -63,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--range-km", type=float)
     rc.add_argument("--mode", choices=("sea", "air"), default="sea")
     rc.add_argument("--stops", type=int, default=0)
+    rc.add_argument("--ice-class", default=None,
+                    help="sea: ice class for the NSR rules (default with --date: none)")
+    rc.add_argument("--date", default=None,
+                    help="sea: departure date or time (UTC); the NSR only where open then")
+    rc.add_argument("--speed-kn", type=float, default=None,
+                    help="sea: speed for the NSR entry times (default 14 kn)")
+    rc.add_argument("--escort", action="store_true",
+                    help="sea: NSR stretches sailed under icebreaker escort")
     rc.add_argument("-o", "--output", help="write a map of the reachable area")
     _map_output_options(rc)
     rc.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -213,12 +228,14 @@ def cmd_route(args) -> int:
                 raise BadInput(f"--avoid: unknown passage(s) {', '.join(bad)}; known: "
                                + ", ".join(PASSAGES))
             route = sea_route(args.origin, args.destination, avoid=avoid,
-                              ice_class=args.ice_class, date=args.date)
+                              ice_class=args.ice_class, date=args.date,
+                              speed_kn=args.speed_kn, nation=args.nation,
+                              escort=args.escort)
         else:
             from planner.routing.air import air_route
 
             route = air_route(args.origin, args.destination, deny=_split(args.deny))
-    except UnknownPlace as exc:
+    except (UnknownPlace, ValueError) as exc:
         raise BadInput(str(exc)) from None
     if args.format == "json":
         print(json.dumps(route.to_json(), ensure_ascii=False))
@@ -245,12 +262,17 @@ def cmd_reach(args) -> int:
         origin = resolve_place(args.origin)
     except (UnknownPlace, ValueError) as exc:
         raise BadInput(str(exc)) from None
-    found = reach(origin, range_km, mode=args.mode, stops=args.stops)
+    season = {"ice_class": args.ice_class, "date": args.date, "speed_kn": args.speed_kn,
+              "escort": args.escort}
+    try:
+        found = reach(origin, range_km, mode=args.mode, stops=args.stops, **season)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
     if args.output:
         from planner.core.atomic import atomic_write_text
         from planner.render.maps import map_html, reach_map
 
-        area = reach_area(origin, range_km, mode=args.mode)
+        area = reach_area(origin, range_km, mode=args.mode, **season)
         m = reach_map(origin, found, area, offline=not args.cdn, mode=args.mode)
         atomic_write_text(args.output, map_html(m, offline=not args.cdn))
         print(f"map written to {args.output}", file=sys.stderr)

@@ -3,8 +3,6 @@ and deny-routing checked geometrically."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 import shapely
@@ -102,9 +100,7 @@ def _denied(codes):
 
 
 def test_deny_pak_afg_avoids_them_and_is_longer():
-    t0 = time.perf_counter()
-    r = air_route("hindon", "chkalovsky", deny=["PAK", "AFG"])
-    elapsed = time.perf_counter() - t0
+    r = air_route("hindon", "chkalovsky", deny=["PAK", "AFG"])  # timed in bench/bench_air.py
     direct = air_route("hindon", "chkalovsky")
     assert r.distance_km >= direct.distance_km
     for g in _denied(["PAK", "AFG"]):
@@ -115,7 +111,6 @@ def test_deny_pak_afg_avoids_them_and_is_longer():
     # the length reported is the geodesic length of the path drawn
     _, _, d = GEOD.inv(r.lons[:-1], r.lats[:-1], r.lons[1:], r.lats[1:])
     assert r.distance_km == pytest.approx(d.sum() / 1000.0, rel=1e-9)
-    assert elapsed < 5.0  # loose; bench/bench_air.py measures
 
 
 def test_deny_not_on_the_way_gives_the_direct_route():

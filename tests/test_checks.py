@@ -3,6 +3,7 @@ OVERFLIGHT/CLEARANCE findings, each against figures computed independently in th
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 
@@ -119,16 +120,50 @@ def nsr_voyage(depart: str, ice: str, nation: str = "IND"):
     return Plan.from_dict({"name": "nsr", "assets": [ship]}).check()
 
 
-def test_nsr_ice_in_february_names_seas_and_the_alternative():
+def test_nsr_ice_in_february_reroutes_and_says_why():
     assert _rule("east-siberian", 2, "none") == "no"  # what the shipped table says
     report = nsr_voyage("2026-02-01T00:00Z", "none")
     ice = [f for f in report.finding_list if f.code == "NSR_ICE"]
-    assert len(ice) == 1
+    assert len(ice) == 1 and ice[0].severity == "warning"
     assert "February" in ice[0].message and "East Siberian Sea" in ice[0].message
-    assert "suez" in ice[0].extra["alternative_passages"]
+    leg = report.legs.iloc[0]
+    assert "suez" in leg.passages and "nsr" not in leg.passages
     # Murmansk-Yokohama via Suez is published as 12,840 nm against 5,770 nm via the NSR
-    # (Valdai Club); the Vladivostok alternative must likewise be far longer
-    assert ice[0].extra["alternative_nm"] > 1.8 * report.legs.iloc[0]["distance_nm"]
+    # (Valdai Club); the Vladivostok leg round Suez must likewise be far longer than the NSR
+    assert leg.distance_nm > 1.8 * ice[0].extra["nsr_nm"]
+    assert not [f for f in report.finding_list if f.code == "CLEARANCE"
+                and f.extra["event"] == "nsr_transit"]
+
+
+def test_nsr_ice_error_when_no_route_avoids_a_closed_sea():
+    # Dikson lies in the Kara Sea, closed to ships of no ice class in February
+    assert _rule("kara", 2, "none") == "no"
+    ship = {"id": "tushil", "nation": "IND", "kind": "warship", "crew": 180, "speed_kn": 14,
+            "range_nm": 20000, "ice_class": "none", "itinerary": [
+                {"at": "murmansk", "depart": "2026-02-01T00:00Z"},
+                {"at": "dikson", "purpose": "exercise"}]}
+    report = Plan.from_dict({"name": "nsr", "assets": [ship]}).check()
+    (ice,) = [f for f in report.finding_list if f.code == "NSR_ICE"]
+    assert ice.severity == "error" and ice.extra["seas"] == ["kara"]
+    assert "no route avoiding the NSR exists" in ice.message
+
+
+def test_escort_on_the_call_opens_the_seas_open_under_escort():
+    # Arc4 in July: the Kara, Laptev and Chukchi seas only under escort, the East Siberian not
+    assert [_rule(s, 7, "Arc4") for s in ("kara", "laptev", "east-siberian", "chukchi")] == [
+        "escort", "escort", "no", "escort"]
+    ship = {"id": "s", "nation": "IND", "kind": "warship", "crew": 180, "speed_kn": 14,
+            "range_nm": 20000, "ice_class": "Arc4", "itinerary": [
+                {"at": "murmansk", "depart": "2026-07-01T00:00Z"},
+                {"at": "tiksi", "purpose": "exercise"}]}
+    alone = Plan.from_dict({"name": "a", "assets": [ship]}).check()
+    ship["itinerary"][1]["escort"] = "icebreaker"
+    escorted = Plan.from_dict({"name": "e", "assets": [ship]}).check()
+    # Tiksi is in the Laptev Sea: alone there is no way; with escort the NSR is admissible
+    (ice,) = [f for f in alone.finding_list if f.code == "NSR_ICE"]
+    assert ice.severity == "error" and "escort: icebreaker" in ice.message
+    assert "NSR_ICE" not in escorted.codes()
+    assert "nsr" in escorted.legs.iloc[0].passages
 
 
 def test_nsr_in_september_for_arc4_is_clean_but_needs_90_days_notice():
@@ -164,3 +199,274 @@ def test_schedule_flags_impossible_arrival():
     assert 520 < dist_nm < 640
     assert sched[0].value == pytest.approx(dist_nm / 12, rel=0.01)
     assert sched[0].limit == 14
+
+
+# -- RANGE advice: routed as the leg is, over any kind of place, and itself in range ------
+
+
+def _apply_chain(plan_dict: dict, asset_id: str, seq: int, stops: list[str]) -> dict:
+    """The plan with the stops inserted before call ``seq`` of the asset, each carrying the
+    call's leg options (avoid, deny, waters, escort), no times."""
+    out = copy.deepcopy(plan_dict)
+    asset = next(a for a in out["assets"] if a["id"] == asset_id)
+    call = asset["itinerary"][seq]
+    opts = {k: call[k] for k in ("avoid", "deny", "waters", "escort") if k in call}
+    asset["itinerary"][seq:seq] = [{"at": s, **opts} for s in stops]
+    return out
+
+
+def _range_property(plan_dict: dict):
+    """Every RANGE chain, applied, is in range, legal for the NSR, and as long as advertised."""
+    report = Plan.from_dict(plan_dict).check()
+    rng = [f for f in report.finding_list if f.code == "RANGE" and f.extra["stops"]]
+    assert rng, report.codes()
+    for f in rng:
+        leg = report.legs.iloc[f.leg]
+        fixed = Plan.from_dict(_apply_chain(plan_dict, leg.asset, int(leg.seq),
+                                            f.extra["stops"])).check()
+        legs = fixed.legs[fixed.legs.asset == leg.asset]
+        new = legs.iloc[int(leg.seq) - 1:int(leg.seq) + len(f.extra["stops"])]
+        assert list(new["to"])[:-1] == f.extra["stops"]
+        assert (new["distance_km"] <= new["range_km"]).all()
+        assert new["distance_km"].sum() == pytest.approx(f.extra["chain_km"], abs=0.05)
+        bad = [g for g in fixed.finding_list if g.code in ("RANGE", "NSR_ICE")
+               and g.severity == "error" and g.assets == [leg.asset]
+               and leg.seq <= fixed.legs.iloc[g.leg].seq < leg.seq + len(f.extra["stops"]) + 1]
+        assert not bad, [g.message for g in bad]
+        # the clearances the advice names are the ones the applied plan gets (same country,
+        # same lead time, file-by within the minute rounding of computed arrivals)
+        visits = {g.facility: g for g in fixed.finding_list if g.code == "CLEARANCE"
+                  and g.assets == [leg.asset] and g.extra["event"] in ("port_call", "landing")}
+        for row in f.extra["stop_clearances"]:
+            g = visits[row["stop"]]
+            assert (g.host, g.extra["lead_days"]) == (row["country"], row["lead_days"])
+            told = dt.datetime.fromisoformat(row["file_by"].replace("Z", "+00:00"))
+            got = dt.datetime.fromisoformat(g.extra["file_by"].replace("Z", "+00:00"))
+            assert abs(got - told) <= dt.timedelta(minutes=len(f.extra["stops"]) + 1)
+        foreign = [s for s in f.extra["stops"] if s in visits]
+        assert [r["stop"] for r in f.extra["stop_clearances"]] == foreign
+    return report, rng
+
+
+def test_range_advice_in_winter_never_uses_the_closed_nsr():
+    """A ship of no ice class in February is not told to refuel along the NSR leg NSR_ICE
+    forbids (issue 12 item 5): the chain is routed as the leg is, round by Suez or Panama."""
+    plan = {"name": "w", "friendly": ["port-said", "singapore"], "assets": [
+        {"id": "tushil", "nation": "IND", "kind": "warship", "crew": 180, "speed_kn": 14,
+         "range_nm": 4850, "ice_class": "none", "itinerary": [
+             {"at": "severomorsk", "depart": "2026-02-10T00:00Z"},
+             {"at": "vladivostok", "purpose": "exercise"}]}]}
+    report, (f,) = _range_property(plan)
+    assert not {"pevek", "tiksi", "dikson", "provideniya"} & set(f.extra["stops"])
+    for r in report.legs.iloc[[f.leg]].itertuples():
+        assert "nsr" not in r.passages
+
+
+def test_range_advice_through_the_nsr_under_escort_is_admissible():
+    plan = {"name": "s", "assets": [
+        {"id": "arc", "nation": "RUS", "kind": "warship", "crew": 180, "speed_kn": 14,
+         "range_nm": 2500, "ice_class": "Arc4", "itinerary": [
+             {"at": "severomorsk", "depart": "2026-08-20T00:00Z"},
+             {"at": "vladivostok", "escort": "icebreaker"}]}]}
+    report, (f,) = _range_property(plan)
+    assert "nsr" in report.legs.iloc[f.leg].passages
+    assert set(f.extra["stops"]) <= {"dikson", "sabetta", "tiksi", "pevek", "provideniya",
+                                     "anadyr", "petropavlovsk-kamchatsky", "dudinka"}
+
+
+def test_range_with_plan_places_and_points_as_candidates():
+    """Friendly places that are plan facilities or "lat,lon" points, and calls at plan places,
+    no longer crash RANGE (issue 12 item 1); the chain is the one brute force finds."""
+    aktobe = (50.245, 57.207)  # Aktobe airport (UATT), Kazakhstan: Wikipedia infobox
+    tashkent = (41.258, 69.281)  # Tashkent International (UTTT): Wikipedia infobox
+    plan = {"name": "p", "friendly": ["aktobe", f"{tashkent[0]},{tashkent[1]}"],
+            "facilities": [
+                {"id": "aktobe", "name": "Aktobe", "kind": "airbase", "lat": aktobe[0],
+                 "lon": aktobe[1], "country": "KAZ"},
+                {"id": "delhi-strip", "name": "Hindon", "kind": "airbase", "lat": 28.70579,
+                 "lon": 77.342137, "country": "IND"}],
+            "assets": [{"id": "an26", "nation": "RUS", "kind": "aircraft", "crew": 5,
+                        "speed_kmh": 440, "range_km": 2000, "itinerary": [
+                            {"at": "chkalovsky", "depart": "2026-03-01T00:00Z"},
+                            {"at": "delhi-strip", "purpose": "humanitarian"}]}]}
+    report, (f,) = _range_property(plan)
+    # brute force over the same candidates with pyproj geodesics (air legs are geodesics)
+    cat = facilities(kind="airbase")
+    pts = {b: (cat.loc[b, "lat"], cat.loc[b, "lon"]) for b in cat.index
+           if cat.loc[b, "country"] in ("RUS", "IND")}
+    pts.pop("chkalovsky")
+    pts.pop("hindon")
+    pts["aktobe"] = aktobe
+    pts["41.2580,69.2810"] = tashkent
+    start, end = (55.8783, 38.0617), (28.70579, 77.342137)
+
+    def g(a, b):
+        return WGS84.inv(a[1], a[0], b[1], b[0])[2] / 1000
+
+    best = None
+    for x in pts:
+        for y in pts:
+            hops = [g(start, pts[x]), g(pts[x], pts[y]), g(pts[y], end)]
+            if x != y and max(hops) <= 2000 and (best is None or sum(hops) < best[1]):
+                best = ([x, y], sum(hops))
+    assert not any(g(start, pts[x]) <= 2000 and g(pts[x], end) <= 2000 for x in pts)
+    assert f.extra["stops"] == best[0]
+    assert f.extra["chain_km"] == pytest.approx(best[1], rel=0.002)
+    # the stops outside Russia need a landing clearance (7 days: the register's default)
+    rows = {r["stop"]: r for r in f.extra["stop_clearances"]}
+    assert set(rows) == {"aktobe", "41.2580,69.2810"}
+    assert {r["country"] for r in rows.values()} == {"KAZ", "UZB"}
+    assert all(r["lead_days"] == 7 and r["event"] == "landing" for r in rows.values())
+
+
+def test_bundled_airlift_out_of_range_does_not_crash():
+    """examples/disaster_relief_airlift.yaml (a plan facility in `friendly`) with a range too
+    short for its Tashkent hop gives a RANGE finding, not an internal error."""
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "disaster_relief_airlift.yaml"
+    plan = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for a in plan["assets"]:
+        a["range_km"] = 2500  # Chkalovsky-Tashkent is ~2,780 km
+    report = Plan.from_dict(plan).check()
+    assert "RANGE" in report.codes()
+
+
+def test_range_names_the_friendly_places_that_would_make_a_chain():
+    """No chain at the places the nation may use: name the fewest third-country ports that
+    would make one, found here by trying every set of them (issue 12 item 5)."""
+    from itertools import combinations
+
+    from planner.routing.sea import sea_route
+
+    plan = {"name": "f", "assets": [
+        {"id": "tushil", "nation": "IND", "kind": "warship", "crew": 180, "speed_kn": 14,
+         "range_nm": 4850, "ice_class": "none", "itinerary": [
+             {"at": "mumbai", "depart": "2026-02-01T00:00Z"},
+             {"at": "murmansk", "purpose": "exercise"}]}]}
+    report = Plan.from_dict(plan).check()
+    (f,) = [g for g in report.finding_list if g.code == "RANGE"]
+    assert f.extra["stops"] is None
+    ports = facilities(kind="port")
+    usable = [p for p in ports.index if ports.loc[p, "country"] in ("IND", "RUS")]
+    third = [p for p in ports.index if ports.loc[p, "country"] not in ("IND", "RUS")]
+    range_km = 4850 * 1.852
+    memo: dict = {}
+
+    # the voyage runs February-April, when the table closes every NSR sea to her: the brute
+    # force routes with the NSR passages closed
+    assert all(_rule(s, m, "none") == "no" for s in ("kara", "laptev", "east-siberian",
+                                                      "chukchi") for m in (2, 3, 4))
+    nsr = ("nsr", "kara-gate", "vilkitsky", "sannikov", "dmitry-laptev")
+
+    def km_between(a, b):
+        if km(a, b) > range_km * 1.01:  # no route beats the geodesic
+            return float("inf")
+        if (a, b) not in memo:
+            try:
+                memo[(a, b)] = sea_route(a, b, avoid=nsr).distance_km
+            except ValueError:  # a port inside an NSR sea
+                memo[(a, b)] = float("inf")
+        return memo[(a, b)]
+
+    def reachable(extra: tuple) -> bool:
+        nodes = [p for p in usable + list(extra) if p != "mumbai"]
+        seen, todo = {"mumbai"}, ["mumbai"]
+        while todo:
+            a = todo.pop()
+            for b in nodes:
+                if b in seen or km_between(a, b) > range_km:
+                    continue
+                if b == "murmansk":
+                    return True
+                seen.add(b)
+                todo.append(b)
+        return False
+
+    need = next(set(c) for n in range(1, 3) for c in combinations(third, n) if reachable(c))
+    assert set(f.extra["friendly_to_add"]) == need
+    assert f"adding {' and '.join(f.extra['friendly_to_add'])} to `friendly` gives" in f.message
+    plan["friendly"] = f.extra["friendly_to_add"]
+    _range_property(plan)
+
+
+# -- CLEARANCE for third-country calls (issue 12 item 9) ----------------------------------
+
+
+def _register_row(country: str, applies: str, event: str) -> dict:
+    with open(geodata_path("clearances.csv"), newline="") as fh:
+        for row in csv.DictReader(fh):
+            if (row["country"], row["applies_to"], row["event"]) == (country, applies, event):
+                return row
+    raise KeyError((country, applies, event))
+
+
+def test_third_country_port_calls_and_landings_get_clearance():
+    port_days = int(_register_row("*", "warship", "port_call")["lead_days"])
+    land_days = int(_register_row("*", "any", "landing")["lead_days"])
+    plan = {"name": "c", "facilities": [
+                {"id": "tashkent", "name": "Tashkent", "kind": "airbase", "lat": 41.258,
+                 "lon": 69.281, "country": "UZB"}],
+            "assets": [
+        {"id": "ship", "nation": "RUS", "kind": "warship", "crew": 200, "speed_kn": 14,
+         "range_nm": 9000, "itinerary": [
+             {"at": "vladivostok", "depart": "2026-03-01T00:00Z"},
+             {"at": "singapore", "arrive": "2026-03-12T00:00Z", "depart": "2026-03-14T00:00Z"},
+             {"at": "port-said"},  # a refuelling stop of no length is still a port call
+             {"at": "severomorsk"}]},
+        {"id": "il76", "nation": "RUS", "kind": "aircraft", "crew": 7, "speed_kmh": 750,
+         "range_km": 4400, "itinerary": [
+             {"at": "chkalovsky", "depart": "2026-03-01T00:00Z"},
+             {"at": "tashkent", "depart": "2026-03-01T06:00Z"},
+             {"at": "chkalovsky"}]}]}
+    report = Plan.from_dict(plan).check()
+    visits = {(f.host, f.facility): f for f in report.finding_list if f.code == "CLEARANCE"
+              and f.extra["event"] in ("port_call", "landing")}
+    assert set(visits) == {("SGP", "singapore"), ("EGY", "port-said"), ("UZB", "tashkent")}
+    sgp = visits[("SGP", "singapore")]
+    assert sgp.start == dt.datetime(2026, 3, 12, tzinfo=UTC)
+    assert sgp.extra["file_by"] == "2026-02-10T00:00:00Z"  # 12 Mar - 30 days
+    assert sgp.extra["lead_days"] == port_days == 30
+    assert visits[("UZB", "tashkent")].extra["lead_days"] == land_days == 7
+    calls = report.calls.set_index(["asset", "seq"])
+    assert visits[("EGY", "port-said")].start == calls.loc[("ship", 2), "arrive"]
+
+
+# -- sea legs' countries_crossed and territorial_nm (issue 12 item 10) ---------------------
+
+
+def test_json_legs_countries_and_nm_come_from_the_territorial_sea_findings():
+    plan = {"name": "t", "assets": [
+        {"id": "tushil", "nation": "IND", "kind": "warship", "crew": 180, "speed_kn": 14,
+         "range_nm": 9000, "itinerary": [
+             {"at": "mumbai", "depart": "2026-06-20T00:00Z"},
+             {"at": "port-said"}, {"at": "murmansk"}]}]}
+    report = Plan.from_dict(plan).check()
+    doc = report.to_dict()
+    for i, leg in enumerate(doc["legs"]):
+        found: dict[str, float] = {}
+        order: list[tuple] = []
+        for f in report.finding_list:
+            if f.code != "TERRITORIAL_SEA" or f.leg != i:
+                continue
+            if "strait" in f.extra:
+                order.append((f.start, f.extra["states"]))
+                for s in f.extra["states"]:
+                    found.setdefault(s, 0.0)
+            else:
+                found[f.host] = found.get(f.host, 0.0) + f.value
+                order.append((f.start, [f.host]))
+        assert leg["countries_crossed"], leg
+        assert set(leg["countries_crossed"]) == set(found)
+        assert set(leg["territorial_nm"]) == set(found)
+        for iso3, nm in found.items():
+            if nm:  # a country's own stretches, outside any strait
+                assert leg["territorial_nm"][iso3] >= nm - 0.2
+    legs = report.legs
+    assert "EGY" not in legs.iloc[0]["countries_crossed"]  # host of the Port Said call
+    assert "EGY" not in legs.iloc[1]["countries_crossed"]
+    assert "EGY" in Plan.from_dict({**plan, "assets": [{**plan["assets"][0], "itinerary": [
+        {"at": "mumbai", "depart": "2026-06-20T00:00Z"}, {"at": "murmansk"}]}]}
+    ).check().legs.iloc[0]["countries_crossed"]

@@ -84,11 +84,16 @@ def test_task_group_within_warship_cap():
              for _, s in ships.iterrows()}
     assert spans == {(T("2026-03-17 06:00"), T("2026-03-22 06:00"), 5),
                      (T("2026-03-28 06:00"), T("2026-04-01 06:00"), 5)}
-    # port-call notice 30 days before each arrival
+    # port-call notice 30 days before each arrival, in India and at Singapore (a third
+    # country: the register's default row), out and home
     calls = [f for f in of(r, "CLEARANCE") if f.extra["event"] == "port_call"]
-    assert len(calls) == 10
-    due = {(f.facility, file_by(f)) for f in calls}
+    india = [f for f in calls if f.host == "IND"]
+    assert len(india) == 10
+    due = {(f.facility, file_by(f)) for f in india}
     assert due == {("visakhapatnam", T("2026-02-15 06:00")), ("mumbai", T("2026-02-26 06:00"))}
+    singapore = [f for f in calls if f.host == "SGP"]
+    assert len(singapore) == 5 * 2 and {f.facility for f in singapore} == {"singapore"}
+    assert all(file_by(f) == f.start - dt.timedelta(days=30) for f in singapore)
 
 
 def test_task_group_sixth_warship_trips_the_cap():
@@ -121,27 +126,33 @@ def test_frigate_nsr_summer_is_permitted_with_clearance():
     assert file_by(nsr) == nsr.start - dt.timedelta(days=90)
     port = {f.facility: file_by(f) for f in of(r, "CLEARANCE")
             if f.extra["event"] == "port_call"}
-    assert port == {"murmansk": T("2026-06-16 08:00"), "severomorsk": T("2026-06-28 12:00"),
+    # Port Said is a third-country call (Egypt): the register's default 30 days too
+    assert port == {"port-said": T("2026-05-30 12:00"),
+                    "murmansk": T("2026-06-16 08:00"), "severomorsk": T("2026-06-28 12:00"),
                     "provideniya": T("2026-08-12 00:00"), "vladivostok": T("2026-08-22 00:00")}
     assert headroom(r, "RUS", "IND", "warships").peak == 1
     assert headroom(r, "RUS", "IND", "personnel").peak == 180
 
 
-def test_frigate_nsr_february_is_refused_with_alternative():
+def test_frigate_nsr_february_is_routed_round_and_refused():
     r = check("indian_frigate_nsr_february.yaml")
-    assert errors(r) == {"NSR_ICE"}
+    # the NSR is closed to her in February, so the leg is routed the way every command
+    # routes it (relos route --date 2026-02-10 --ice-class none): round by Panama, which
+    # her range and the given arrival cannot make
+    assert errors(r) == {"RANGE", "SCHEDULE"}
     (ice,) = of(r, "NSR_ICE")
-    assert ice.assets == ["ins-tushil"]
+    assert ice.severity == "warning" and ice.assets == ["ins-tushil"]
     assert ice.extra["seas"] == ["kara", "laptev", "east-siberian", "chukchi"]
     assert ice.start.month == 2
     assert "February" in ice.message and "ice class none" in ice.message
-    # the best NSR-free route: Atlantic and Panama, several times the ~3,360 nm NSR leg
-    assert "best alternative avoiding the NSR" in ice.message
-    assert "nsr" not in ice.extra["alternative_passages"]
-    assert "panama" in ice.extra["alternative_passages"]
-    assert 11_000 < ice.extra["alternative_nm"] < 12_500
-    (nsr,) = [f for f in of(r, "CLEARANCE") if f.extra["event"] == "nsr_transit"]
-    assert file_by(nsr) == nsr.start - dt.timedelta(days=90)
+    leg = r.legs[(r.legs["from"] == "severomorsk") & (r.legs["to"] == "provideniya")].iloc[0]
+    assert "nsr" not in leg.passages and "panama" in leg.passages
+    assert 11_000 < leg.distance_nm < 12_500
+    assert 3_000 < ice.extra["nsr_nm"] < 3_700  # the ~3,360 nm NSR leg it could not take
+    (rng,) = [f for f in of(r, "RANGE") if f.leg == ice.leg]
+    assert rng.value == pytest.approx(leg.distance_nm, abs=0.1) and rng.limit == 4850
+    # no NSR transit, so no NSR-transit notice
+    assert not [f for f in of(r, "CLEARANCE") if f.extra["event"] == "nsr_transit"]
 
 
 # -- Air ------------------------------------------------------------------------------------
@@ -161,8 +172,13 @@ def test_disaster_relief_airlift_overflights_and_landings():
         assert file_by(c) == f.start - dt.timedelta(days=7)
         assert f.end > f.start
     landings = [f for f in of(r, "CLEARANCE") if f.extra["event"] == "landing"]
-    assert len(landings) == 3 * 3
-    assert {f.facility for f in landings} == {"hindon", "car-nicobar"}
+    india = [f for f in landings if f.host == "IND"]
+    assert len(india) == 3 * 3
+    assert {f.facility for f in india} == {"hindon", "car-nicobar"}
+    # Tashkent is a third-country landing (Uzbekistan), out and home: the default 7 days
+    uzb = [f for f in landings if f.host == "UZB"]
+    assert len(uzb) == 3 * 2 and {f.facility for f in uzb} == {"tashkent"}
+    assert len(landings) == len(india) + len(uzb)
     assert all(file_by(f) == f.start - dt.timedelta(days=7) for f in landings)
     a = headroom(r, "IND", "RUS", "aircraft")
     assert (a.peak, a.headroom) == (3, 7)
@@ -263,8 +279,12 @@ def test_csv_plan_checks_like_yaml(tmp_path):
     assert (p.peak, p.headroom) == (2 * 180 + 30, 2610)
     assert p.peak_at == T("2026-07-17 00:00")
     port = {(f.assets[0], file_by(f)) for f in of(r, "CLEARANCE")
-            if f.extra["event"] == "port_call"}
+            if f.extra["event"] == "port_call" and f.host == "RUS"}
     assert port == {("ins-tabar", T("2026-06-16 06:00")), ("ins-teg", T("2026-06-16 06:00"))}
+    # and a port call at Singapore (a third country) on the way out and home, per ship
+    sgp = [f for f in of(r, "CLEARANCE") if f.extra["event"] == "port_call"
+           and f.host == "SGP"]
+    assert sorted(f.assets[0] for f in sgp) == ["ins-tabar"] * 2 + ["ins-teg"] * 2
 
     path = tmp_path / "exercise_calls.yaml"
     path.write_text(textwrap.dedent(EQUIVALENT_YAML), encoding="utf-8")

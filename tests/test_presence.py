@@ -239,3 +239,69 @@ def test_an_asset_is_counted_in_one_place_at_a_time():
     assert ind["start"].min() == pd.Timestamp("2026-03-01", tz="UTC")
     assert ind["end"].max() == pd.Timestamp("2026-03-20", tz="UTC")
     assert ind["count"].max() == 1
+
+
+def test_sweep_scales_n_log_n_not_quadratic():
+    rng = random.Random(1)
+    ivs = []
+    for i in range(20000):
+        s = T(1) + dt.timedelta(minutes=rng.randrange(0, 60 * 24 * 300))
+        ivs.append(Interval("IND", "RUS", f"a{i}", s, s + dt.timedelta(hours=rng.randrange(1, 48)),
+                            1, 0, 100, "call"))
+    res = sweep(ivs, RELOS)
+    assert res.findings  # 20k ships over 300 days: ~3 present on average, peaks above 5
+
+
+# -- transit timing: sails at planning speed, waits at the end (issue 12 item 12) ----------
+
+
+def test_transit_window_with_a_late_arrival_by_hand():
+    """A ship given an arrival three days later than its planning speed needs sails at that
+    speed and waits at the end: each stretch inside the host's territorial sea is entered at
+    depart + km / (14 kn), and the stretch that reaches Chennai lasts until the arrival."""
+    import pandas as pd
+
+    from planner.checks.presence import transit_intervals
+    from planner.layers.territory import crossings
+
+    depart = dt.datetime(2026, 3, 1, tzinfo=UTC)
+    ship = {"id": "late", "nation": "RUS", "kind": "warship", "crew": 250, "speed_kn": 14,
+            "range_nm": 4000, "itinerary": [
+                {"at": "colombo", "depart": "2026-03-01T00:00Z"},
+                {"at": "chennai", "arrive": "2026-03-06T00:00Z", "depart": "2026-03-08T00:00Z",
+                 "purpose": "exercise"}]}
+    plan = Plan.from_dict({"name": "late", "assets": [ship]})
+    schedule = plan.schedule()
+    leg = schedule.legs.iloc[0]
+    kmh = 14 * 1.852  # 14 kn: 1 nm = 1,852 m
+    assert leg.distance_km / kmh < 2 * 24  # Colombo-Chennai (611 nm, Pub. 151) < 2 days
+    assert leg.sail_kmh == kmh
+    cx = crossings(leg.route)
+    india = cx[cx.iso3 == "IND"]
+    assert len(india)
+    got = transit_intervals(plan, schedule)
+    got = got[got.host == "IND"].sort_values("start")
+    total = float(leg.route.cumulative_km()[-1])
+    want = []
+    for row in india.itertuples():
+        start = depart + dt.timedelta(hours=row.entry_km / kmh)
+        end = (dt.datetime(2026, 3, 6, tzinfo=UTC) if row.exit_km >= total - 1e-6
+               else depart + dt.timedelta(hours=row.exit_km / kmh))
+        want.append((pd.Timestamp(start).floor("min"), pd.Timestamp(end).floor("min")))
+    want = [(a, b) for a, b in want if b > a]
+    assert list(zip(got.start, got.end, strict=True)) == want
+    assert want[-1][1] == pd.Timestamp("2026-03-06T00:00Z")  # waits off Chennai until then
+    # TERRITORIAL_SEA findings run on the same clock: Salalah -> Colombo passes India's
+    # Lakshadweep waters (a third country's for a Russian ship between Oman and Sri Lanka)
+    ship["itinerary"] = [{"at": "salalah", "depart": "2026-03-01T00:00Z"},
+                         {"at": "colombo", "arrive": "2026-03-12T00:00Z"}]
+    report = Plan.from_dict({"name": "late2", "assets": [ship]}).check(transit=True)
+    leg2 = report.legs.iloc[0]
+    assert leg2.distance_km / kmh < 7 * 24  # ~1,900 nm: under 6 days, given 11
+    ind = crossings(leg2.route)
+    ind = ind[ind.iso3 == "IND"]
+    (f,) = [f for f in report.finding_list if f.code == "TERRITORIAL_SEA" and f.host == "IND"]
+    assert f.start == (pd.Timestamp(depart) + pd.Timedelta(
+        hours=ind.entry_km.min() / kmh)).round("min").to_pydatetime()
+    assert f.end == (pd.Timestamp(depart) + pd.Timedelta(
+        hours=ind.exit_km.max() / kmh)).round("min").to_pydatetime()

@@ -11,6 +11,7 @@ from planner.layers.geodesy import GEOD
 from planner.routing.reach import air_ring, reach, reach_area
 from planner.routing.refuel import fewest_stops
 from planner.routing.route import Route
+from planner.routing.sea import sea_route
 
 
 def _line_fn(a: Place, b: Place) -> Route:
@@ -42,15 +43,153 @@ def test_unreachable_and_max_stops():
     assert fewest_stops(A, E, 400, [B, C, D], _line_fn, max_stops=1) is None
 
 
-def test_reach_sea_with_stops():
+def _brute_force(origin: str, target: str, range_km: float, ports: list[str],
+                 max_stops: int) -> tuple[int, float] | None:
+    """Fewest stops, then least km, by trying every ordered chain of distinct ports (hop
+    lengths from sea_route, each at most the range)."""
+    from itertools import permutations
+
+    km = {}
+
+    def hop(a, b):
+        if (a, b) not in km:
+            km[(a, b)] = sea_route(a, b).distance_km
+        return km[(a, b)]
+
+    mids = [p for p in ports if p not in (origin, target)]
+    for n in range(max_stops + 1):
+        best = None
+        for chain in permutations(mids, n):
+            legs = list(zip((origin, *chain), (*chain, target), strict=True))
+            if all(hop(a, b) <= range_km for a, b in legs):
+                total = sum(hop(a, b) for a, b in legs)
+                best = total if best is None else min(best, total)
+        if best is not None:
+            return n, best
+    return None
+
+
+def test_reach_sea_with_stops_matches_brute_force():
     # 2,000 nm unrefuelled from Visakhapatnam: Mumbai (~1,700-1,900 nm round Sri Lanka) in,
     # Vladivostok (~4,500 nm) only with stops
     df = reach("visakhapatnam", 2000 * 1.852, mode="sea", stops=0)
     assert "mumbai" in set(df["id"]) and "vladivostok" not in set(df["id"])
-    # 3,500 nm: Vladivostok (~4,600 nm) needs a stop (Singapore ~1,580 + ~3,000 nm)
-    df2 = reach("visakhapatnam", 3500 * 1.852, mode="sea", stops=2).set_index("id")
-    assert "vladivostok" in df2.index and len(df2.loc["vladivostok", "stops"]) >= 1
-    assert (df2["distance_km"] > 0).all()
+    # 3,500 nm and up to 2 stops, over the Indian Ocean and Pacific ports: every chain tried
+    ports = ["visakhapatnam", "chennai", "colombo", "port-blair", "campbell-bay",
+             "singapore", "vladivostok", "petropavlovsk-kamchatsky", "mumbai", "kochi"]
+    range_km = 3500 * 1.852
+    df2 = reach("visakhapatnam", range_km, mode="sea", stops=2,
+                candidates=ports).set_index("id")
+    for target in ports[1:]:
+        expect = _brute_force("visakhapatnam", target, range_km, ports, 2)
+        if expect is None:
+            assert target not in df2.index
+            continue
+        n, km = expect
+        assert len(df2.loc[target, "stops"]) == n, target
+        assert df2.loc[target, "distance_km"] == pytest.approx(km, rel=1e-9), target
+    assert len(df2.loc["vladivostok", "stops"]) == 1  # Singapore ~1,580 + ~3,000 nm
+
+
+def test_reach_takes_range_nm_like_the_cli():
+    a = reach("visakhapatnam", range_nm=2000, mode="sea")
+    b = reach("visakhapatnam", 2000 * 1.852, mode="sea")
+    assert list(a["id"]) == list(b["id"])
+    with pytest.raises(ValueError, match="exactly one"):
+        reach("visakhapatnam", 3704.0, range_nm=2000)
+    with pytest.raises(ValueError, match="exactly one"):
+        reach("visakhapatnam")
+
+
+def _rule(sea: str, month: int, ice: str) -> str:
+    import csv
+
+    from planner.core.paths import geodata_path
+
+    with open(geodata_path("nsr_ice_rules.csv"), newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["sea"] == sea and int(row["month"]) == month:
+                return row[ice]
+    raise KeyError(sea)
+
+
+def test_reach_meets_the_season():
+    """``reach`` with a date and ice class uses the NSR only where that class may sail it
+    then (CONTRACT section 3); dikson, tiksi and pevek lie inside NSR seas."""
+    assert _rule("kara", 1, "none") == "no" and _rule("kara", 9, "none") == "independent"
+    winter = set(reach("severomorsk", range_nm=3500, date="2026-01-15")["id"])
+    summer = set(reach("severomorsk", range_nm=3500, date="2026-09-01")["id"])
+    assert {"dikson", "tiksi", "pevek"} <= summer
+    assert not {"dikson", "tiksi", "pevek"} & winter
+    assert {"murmansk", "arkhangelsk"} <= winter  # the Barents and White Seas stay open
+    # Arc4 in July: Kara only under escort
+    assert _rule("kara", 7, "Arc4") == "escort"
+    alone = set(reach("severomorsk", range_nm=3500, date="2026-07-10", ice_class="Arc4")["id"])
+    escorted = set(reach("severomorsk", range_nm=3500, date="2026-07-10", ice_class="Arc4",
+                         escort=True)["id"])
+    assert "dikson" in escorted and "dikson" not in alone
+
+
+def test_reach_area_leaves_out_closed_seas():
+    r = sea_route("severomorsk", "dikson")
+    point = Point(60.5382, 71.2908)  # a vertex of that route in the Kara Sea
+    assert r.line.distance(point) < 0.01
+    assert reach_area("severomorsk", 3500 * 1.852, date="2026-09-01").contains(point)
+    assert not reach_area("severomorsk", 3500 * 1.852, date="2026-01-15").contains(point)
+
+
+def test_reach_hop_distance_equals_the_route():
+    """reach and route agree on a hop: one stop-free reach equals sea_route's distance."""
+    for date, ice in [("2026-09-01", "none"), ("2026-01-15", None)]:
+        df = reach("murmansk", 30000.0, candidates=["vladivostok"], date=date, ice_class=ice)
+        r = sea_route("murmansk", "vladivostok", date=date, ice_class=ice)
+        assert df.iloc[0]["distance_km"] == pytest.approx(r.distance_km, rel=1e-12)
+
+
+def test_reach_command(capsys):
+    from planner.cli import main
+
+    rc = main(["reach", "severomorsk", "--range-nm", "3500", "--date", "2026-01-15",
+               "--ice-class", "none", "--format", "csv"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    ids = {line.split(",")[0] for line in out.splitlines()[1:]}
+    assert ids == set(reach("severomorsk", range_nm=3500, date="2026-01-15",
+                            ice_class="none")["id"])
+    assert "dikson" not in ids
+    assert main(["reach", "severomorsk", "--range-nm", "3500", "--date", "2026-01-15",
+                 "--ice-class", "Arc10"]) == 2
+
+
+def test_chains_route_each_hop_at_its_distance_from_the_origin():
+    from planner.routing.refuel import chains
+
+    asked = []
+
+    def hop(a, b, after_km):
+        asked.append((a.id, b.id, after_km))
+        return _line_fn(a, b)
+
+    found = chains(A, 500, [B, C, D], hop, targets=[E], geodesic_bound=False)["e"]
+    assert found.stop_ids == ["c"] and found.arrive_km() == [500.0]
+    assert ("c", "e", 500.0) in asked  # the hop from c starts 500 km out
+    assert ("a", "c", 0.0) in asked
+
+
+def test_chains_name_the_fewest_places_to_add():
+    from planner.routing.refuel import chains
+
+    # range 350 km: a(0)->b(3)->d(6) then 400 km to e(10) is too far; x(8) is not usable today
+    X = _p("x", 8)
+    assert fewest_stops(A, E, 350, [B, D], _line_fn) is None
+    found = chains(A, 350, [B, D], lambda a, b, _k: _line_fn(a, b), targets=[E],
+                   extra=[X], geodesic_bound=False)["e"]
+    assert found.stop_ids == ["b", "d", "x"] and [p.id for p in found.added] == ["x"]
+    # a chain through usable places is preferred to a shorter one through added places
+    Y = _p("y", 5)
+    found = chains(A, 500, [C], lambda a, b, _k: _line_fn(a, b), targets=[E],
+                   extra=[Y], geodesic_bound=False)["e"]
+    assert found.stop_ids == ["c"] and found.added == ()
 
 
 def test_air_ring_is_true_geodesic():

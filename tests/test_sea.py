@@ -81,11 +81,49 @@ def test_default_mumbai_murmansk_via_suez():
     assert r.passages[:3] == ("bab-el-mandeb", "suez", "gibraltar")
 
 
-def test_passages_in_route_order():
-    r = sea_route("vladivostok", "mumbai")
-    assert r.passages.index("malacca") >= 0
-    r2 = sea_route("murmansk", "vladivostok")
-    assert r2.passages.index("nsr") < r2.passages.index("bering")
+# lon/lat boxes around passages, drawn here from the charts (IHO S-23 limits, simplified):
+# the Suez Canal from Port Said to Suez, the Bab-el-Mandeb between Perim and Ras Siyan, the
+# Strait of Gibraltar between Cape Trafalgar/Spartel and Europa Point, the Strait of Malacca
+# from One Fathom Bank to Singapore, and the Bering Strait between Cape Dezhnev and Cape Prince
+# of Wales.
+PASSAGE_BOXES = {
+    "suez": (32.0, 29.6, 32.8, 31.5), "bab-el-mandeb": (43.0, 12.3, 43.7, 13.0),
+    "gibraltar": (-6.05, 35.75, -5.25, 36.2), "malacca": (98.0, 1.0, 104.5, 4.0),
+    "bering": (-171.0, 64.5, -167.0, 66.8),
+}
+
+
+def _first_km_in(route, box) -> float | None:
+    x0, y0, x1, y1 = box
+    lons = (np.asarray(route.lons) + 180.0) % 360.0 - 180.0
+    inside = (lons >= x0) & (lons <= x1) & (route.lats >= y0) & (route.lats <= y1)
+    hit = np.flatnonzero(inside)
+    return float(route.cumulative_km()[hit[0]]) if hit.size else None
+
+
+@pytest.mark.parametrize("o, d, expected", [
+    ("mumbai", "murmansk", ["bab-el-mandeb", "suez", "gibraltar"]),
+    ("murmansk", "mumbai", ["gibraltar", "suez", "bab-el-mandeb"]),
+    ("vladivostok", "mumbai", ["malacca"]),
+    ("chennai", "port-said", ["bab-el-mandeb", "suez"]),
+])
+def test_passages_in_route_order(o, d, expected):
+    """Each named passage is one the path really goes through, in the order the path enters
+    the passage's area on the chart."""
+    r = sea_route(o, d, avoid=["nsr"])
+    boxed = [p for p in r.passages if p in PASSAGE_BOXES]
+    assert boxed == expected
+    kms = [_first_km_in(r, PASSAGE_BOXES[p]) for p in boxed]
+    assert None not in kms and kms == sorted(kms)
+    for p, area in PASSAGE_BOXES.items():  # and none it does not go through
+        if p not in r.passages:
+            assert _first_km_in(r, area) is None, p
+
+
+def test_nsr_before_bering_eastbound():
+    r = sea_route("murmansk", "vladivostok")
+    assert r.passages.index("nsr") < r.passages.index("bering")
+    assert _first_km_in(r, PASSAGE_BOXES["bering"]) > r.distance_km / 2
 
 
 def test_hormuz_and_bab_el_mandeb_labelled():
@@ -124,12 +162,8 @@ def test_antimeridian_split_no_world_jump():
 
 
 def _land():
-    path = geodata_path("territory.parquet")
-    if path.exists():
-        gdf = gpd.read_parquet(path)
-        if "land" in gdf.columns:
-            return shapely.union_all(gpd.GeoSeries(gdf["land"]).dropna().values)
-    pytest.skip("no land layer (geodata/territory.parquet) to test against")
+    gdf = gpd.read_parquet(geodata_path("territory.parquet"))  # shipped: no skip
+    return shapely.union_all(gpd.GeoSeries(gdf["land"]).dropna().values)
 
 
 PORT_PAIRS = [
@@ -188,3 +222,98 @@ def test_every_port_has_a_close_approach():
 def test_distance_units():
     r = sea_route("mumbai", "kochi")
     assert r.distance_km == pytest.approx(r.distance_nm * KM_PER_NM)
+
+
+# -- third countries' territorial seas on a sea route (CONTRACT section 4) ---------------
+SUEZ_CANAL_KM = 193.3  # Suez Canal Authority: canal length 193.30 km, all of it Egyptian
+
+
+def test_suez_route_crosses_egypt_for_at_least_the_canal():
+    r = sea_route("mumbai", "murmansk", nation="IND")
+    assert "EGY" in r.countries
+    assert r.territorial_nm["EGY"] >= SUEZ_CANAL_KM / KM_PER_NM
+    # the Bab-el-Mandeb is 14 nm wide at Perim (Admiralty chart 1925): inside YEM, DJI or ERI
+    assert {"YEM", "DJI", "ERI"} & set(r.countries)
+    # Gibraltar is 7.7 nm wide at its narrowest (13 km, Britannica): inside ESP or MAR
+    assert {"ESP", "MAR"} & set(r.countries)
+    # own and host waters are not third-country waters
+    assert "IND" not in r.countries and "RUS" not in r.countries
+    assert list(r.territorial_nm) == list(r.countries)
+    assert r.to_json()["countries"] == list(r.countries)
+    assert set(r.to_json()["territorial_nm"]) == set(r.countries)
+
+
+def test_a_coastal_route_in_own_waters_crosses_no_third_country():
+    # Mumbai to Kochi runs down India's west coast: no other state borders it
+    r = sea_route("mumbai", "kochi", nation="IND")
+    assert r.countries == () and r.territorial_nm == {}
+    # without a nation, the two ends' state (India) is still not third
+    assert sea_route("mumbai", "kochi").countries == ()
+
+
+# -- one route for a leg, everywhere (issue 12 items 8 and 19) -----------------------------
+# (origin, destination, departure, ice class or None, escort): late-summer and autumn NSR
+# voyages for a ship of no ice class (the Chukchi Sea closes to it in October), a January
+# date without an ice class, an escorted Arc4 ship in July, and a voyage with no NSR at all.
+AGREEMENT_CASES = [
+    ("severomorsk", "vladivostok", "2026-08-29", "none", False),
+    ("severomorsk", "vladivostok", "2026-09-22", "none", False),
+    ("severomorsk", "vladivostok", "2026-09-30", "none", False),
+    ("murmansk", "vladivostok", "2026-01-15", None, False),
+    ("murmansk", "tiksi", "2026-07-01", "Arc4", True),
+    ("mumbai", "murmansk", "2026-02-01", "none", False),
+]
+
+
+def test_route_check_map_reach_and_api_take_the_same_way(tmp_path, capsys):
+    import json
+
+    import yaml
+
+    from planner.cli import main
+    from planner.render.maps.layers import leg_features
+    from planner.routing.reach import reach
+
+    assets = []
+    for k, (o, d, date, ice, escort) in enumerate(AGREEMENT_CASES):
+        to = {"at": d, "purpose": "exercise", **({"escort": "icebreaker"} if escort else {})}
+        assets.append({"id": f"s{k}", "nation": "IND", "kind": "warship", "crew": 180,
+                       "speed_kn": 14, "range_nm": 20000,
+                       **({"ice_class": ice} if ice else {}),
+                       "itinerary": [{"at": o, "depart": f"{date}T00:00Z"}, to]})
+    path = tmp_path / "agree.yaml"
+    path.write_text(yaml.safe_dump({"name": "agree", "assets": assets}), encoding="utf-8")
+    assert main(["check", str(path), "--format", "json"]) in (0, 1)
+    checked = json.loads(capsys.readouterr().out)["legs"]
+    report = __import__("planner").Plan.load(path).check()
+    features = leg_features(report.legs, -180.0, 0.0)["sea"]
+    seen = set()
+    for k, (o, d, date, ice, escort) in enumerate(AGREEMENT_CASES):
+        args = ["route", o, d, "--date", date, "--speed-kn", "14", "--nation", "IND",
+                "--format", "json"] + (["--ice-class", ice] if ice else []) + (
+                    ["--escort"] if escort else [])
+        assert main(args) == 0
+        cli = json.loads(capsys.readouterr().out)
+        api = sea_route(o, d, date=date, ice_class=ice, escort=escort, speed_kn=14,
+                        nation="IND")
+        leg = checked[k]
+        feat = next(f for f in features if f["properties"]["i"] == k)
+        reached = reach(o, range_km=1e5, candidates=[d], date=date, ice_class=ice,
+                        escort=escort)
+        case = (o, d, date, ice)
+        assert cli["passages"] == list(api.passages) == leg["passages"], case
+        assert feat["properties"].get("ps", "") == ", ".join(api.passages), case
+        assert cli["distance_nm"] == round(api.distance_nm, 1) == leg["distance_nm"], case
+        assert feat["properties"]["d"][0] == round(api.distance_nm), case
+        assert reached.iloc[0]["distance_km"] == pytest.approx(api.distance_km, rel=1e-12)
+        assert cli["countries"] == list(api.countries) == leg["countries_crossed"], case
+        assert cli["territorial_nm"] == leg["territorial_nm"], case
+        seen.add("nsr" in api.passages)
+    # the cases cover both answers: NSR open and NSR closed
+    assert seen == {True, False}
+    ways = {c[:4]: "nsr" in checked[k]["passages"] for k, c in enumerate(AGREEMENT_CASES)}
+    assert ways[("severomorsk", "vladivostok", "2026-08-29", "none")]
+    assert not ways[("severomorsk", "vladivostok", "2026-09-22", "none")]
+    assert not ways[("severomorsk", "vladivostok", "2026-09-30", "none")]
+    assert not ways[("murmansk", "vladivostok", "2026-01-15", None)]
+    assert ways[("murmansk", "tiksi", "2026-07-01", "Arc4")]

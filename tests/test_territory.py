@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -25,14 +23,8 @@ def _route(lats, lons) -> Route:
     return Route("a", "b", "air", float(np.sum(d)) / 1000.0, lons, lats)
 
 
-def test_layer_columns_crs_and_load_time():
-    import pyarrow.parquet  # noqa: F401  (import cost is not load cost)
-
-    load_territory.cache_clear()
-    t0 = time.perf_counter()
-    gdf = load_territory()
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 1.0  # a loose sanity check; bench/bench_air.py does the real timing
+def test_layer_columns_and_crs():
+    gdf = load_territory()  # its load time is measured in bench/bench_air.py
     assert gdf.crs.to_epsg() == 4326
     for col in ("iso3", "name", "land", "geometry"):
         assert col in gdf.columns
@@ -114,9 +106,20 @@ def test_crossings_delhi_to_moscow_order_and_times():
     assert c["entry"].iloc[0] == depart
     total_h = r.distance_km / 800.0
     assert (c["exit"].iloc[-1] - depart).total_seconds() / 3600 == pytest.approx(total_h)
-    # drawing points start/end at the entry/exit and lie inside the route's span
-    first = c.iloc[1]
-    assert len(first["lons"]) == len(first["lats"]) >= 2
+    # drawing points start/end at the entry/exit, and the ones between are the route's own
+    # vertices inside the stay: against pyproj positions along the same geodesic
+    az = GEOD.inv(77.342137, 28.70579, 38.0617, 55.8783)[0]
+    for row in c.itertuples():
+        assert len(row.lons) == len(row.lats) >= 2
+        for km, (x, y) in ((row.entry_km, (row.lons[0], row.lats[0])),
+                           (row.exit_km, (row.lons[-1], row.lats[-1]))):
+            ex, ey, _ = GEOD.fwd(77.342137, 28.70579, az, km * 1000.0)
+            assert GEOD.inv(ex, ey, x, y)[2] < 500.0  # chord of a 50 km step: < 0.5 km
+        inner = [GEOD.inv(77.342137, 28.70579, x, y)[2] / 1000.0
+                 for x, y in zip(row.lons[1:-1], row.lats[1:-1], strict=True)]
+        assert all(row.entry_km - 0.5 <= k <= row.exit_km + 0.5 for k in inner)
+        # one interior point per 50 km route vertex inside the stay
+        assert abs(len(inner) - (row.exit_km - row.entry_km) / 50.0) <= 2
 
 
 def test_crossings_without_times_are_nat():

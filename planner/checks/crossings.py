@@ -10,6 +10,7 @@ from planner.core.units import KM_PER_NM, fmt_minute, iso_z, to_datetime, wrap_l
 from planner.layers.register import file_by, lead_days
 from planner.layers.territory import crossings_table
 from planner.model.findings import Finding
+from planner.routing.schedule import time_at_km
 
 STRAIT_STATES = {
     # UNCLOS Part III straits used for international navigation, by passage name, with the
@@ -97,13 +98,9 @@ def _leg_crossing_findings(leg, i: int, rows: pd.DataFrame, register) -> list[Fi
     """One finding per third country a leg enters (all its stretches inside merged), one per
     strait transited; with the clearance each calls for."""
     out: list[Finding] = []
-    depart, arrive = pd.Timestamp(leg.depart), pd.Timestamp(leg.arrive)
-    hours = (arrive - depart).total_seconds() / 3600
-    speed = leg.distance_km / hours if hours > 0 else None
 
     def at(km: float) -> pd.Timestamp:
-        t = depart + pd.Timedelta(hours=km / speed) if speed else depart
-        return t.round("min")
+        return time_at_km(leg.depart, leg.sail_kmh, km).round("min")
 
     name = _leg_name(leg)
     straits: dict[str, list] = {}
@@ -205,14 +202,18 @@ def _segment(route, a_km: float, b_km: float) -> list[tuple[float, float]]:
 
 
 def visit_clearances(plan, schedule, register=None) -> list[Finding]:
-    """CLEARANCE for calls in the other party's territory: port calls for warships, landings
-    for aircraft."""
+    """CLEARANCE for calls in another state's territory (the other party's or a third
+    country's: Singapore, Port Said, Tashkent): port calls for warships, landings for
+    aircraft. A call counts when the asset stays there, or when it is a port or air base
+    (a refuelling stop of no length is still a port call or a landing); an asset's starting
+    point (first call without a given arrival) is not a visit."""
     out = []
-    ag = plan.agreement
     for c in schedule.calls.itertuples(index=False):
-        if not isinstance(c.host, str) or not ag.counts_against(c.nation, c.host):
+        if not isinstance(c.host, str) or c.host == c.nation:
             continue
-        if not c.depart > c.arrive and not c.open_ended:
+        if c.seq == 0 and not c.arrive_given:
+            continue
+        if not (c.depart > c.arrive or c.open_ended or c.facility_kind in ("port", "airbase")):
             continue
         event = "port_call" if c.kind == "warship" else "landing"
         f = clearance_finding(c.host, c.kind, event, c.arrive, nation=c.nation,

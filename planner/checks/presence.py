@@ -135,22 +135,25 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 def transit_intervals(plan, schedule) -> pd.DataFrame:
     """Intervals while legs cross a host's sovereign territory (land, 12 nm sea, airspace),
-    entry and exit interpolated along the route at the leg's average speed, to the minute."""
+    to the minute. Positions follow the leg's movement timing (the schedule's ``sail_kmh``):
+    the asset sails at its planning speed and, when its given arrival is later, waits at the
+    end of the leg, so a stretch that reaches the destination lasts until the arrival."""
     ag: Agreement = plan.agreement
     crew_of = {a.id: a.crew for a in plan.assets}
     out: list[Interval] = []
     for leg in schedule.legs.itertuples(index=False):
-        depart = pd.Timestamp(leg.depart).to_pydatetime()
-        arrive = pd.Timestamp(leg.arrive).to_pydatetime()
-        hours = (arrive - depart).total_seconds() / 3600
-        if hours <= 0 or leg.distance_km <= 0:
+        if leg.distance_km <= 0 or not leg.arrive > leg.depart:
             continue
-        cx = crossings(leg.route, depart=depart, speed_kmh=leg.distance_km / hours)
+        cx = crossings(leg.route, depart=leg.depart, speed_kmh=leg.sail_kmh)
+        route_km = float(leg.route.cumulative_km()[-1]) if len(leg.route.lons) > 1 else 0.0
         for row in cx.itertuples(index=False):
             if not ag.counts_against(leg.nation, row.iso3):
                 continue
             start = pd.Timestamp(row.entry).floor("min").to_pydatetime()
-            end = pd.Timestamp(row.exit).floor("min").to_pydatetime()
+            end = pd.Timestamp(row.exit)
+            if row.exit_km >= route_km - 1e-6:  # waits at the end, inside, until arrival
+                end = max(end, pd.Timestamp(leg.arrive))
+            end = end.floor("min").to_pydatetime()
             if end > start:
                 out.append(Interval(row.iso3, leg.nation, leg.asset, start, end,
                                     int(leg.kind == "warship"), int(leg.kind == "aircraft"),

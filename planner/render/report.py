@@ -61,7 +61,7 @@ class Report:
 
     def _leg_records(self) -> list[dict]:
         cols = ["asset", "from", "to", "mode", "distance_nm", "depart", "arrive", "passages",
-                "countries_crossed"]
+                "countries_crossed", "territorial_nm"]
         return self.legs[cols].to_dict("records") if len(self.legs) else []
 
     # -- output --------------------------------------------------------------------------
@@ -76,6 +76,8 @@ class Report:
                 "arrive": iso_z(leg["arrive"].to_pydatetime()),
                 "passages": list(leg["passages"]),
                 "countries_crossed": list(leg["countries_crossed"]),
+                "territorial_nm": {k: round(float(v), 1)
+                                   for k, v in dict(leg["territorial_nm"]).items()},
             })
         return {"plan": self.plan_name, "ok": self.ok, "transit": self.transit,
                 "findings": [finding_json(f) for f in self.finding_list], "legs": legs,

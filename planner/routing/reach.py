@@ -5,26 +5,54 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString, Polygon, box
 
-from planner.core.units import KM_PER_NM
+from planner.core.units import KM_PER_NM, KMH_PER_KN, to_timestamp
+from planner.layers import nsr
 from planner.layers.catalogue import Place, facilities, resolve_place
 from planner.layers.geodesy import GEOD
 from planner.routing.air import air_route
-from planner.routing.refuel import fewest_stops
+from planner.routing.refuel import chains
 from planner.routing.route import Route
-from planner.routing.sea import _graph, _snap, avoid_mask, network, sea_route
+from planner.routing.sea import (
+    DEFAULT_SPEED_KN,
+    NoSeaRoute,
+    _snap,
+    avoid_mask,
+    network,
+    sea_decision,
+)
 
 AREA_BUFFER_DEG = 0.25  # sea isochrone drawn as network edges buffered by ~25 km
 RING_AZIMUTHS = 360  # one vertex per degree of azimuth
 
 
-def _route_fn(mode: str):
+def _hop_fn(mode: str, *, date, speed_kn: float | None, ice_class: str | None,
+            escort: bool, avoid: tuple[str, ...], deny: tuple[str, ...], nation: str | None):
+    """``hop_fn`` of :func:`~planner.routing.refuel.chains` for reach: sea hops by
+    :func:`~planner.routing.sea.sea_route` leaving when the ship gets there at ``speed_kn``
+    from ``date`` (so each hop meets the NSR ice rules when it is sailed), air hops by
+    :func:`~planner.routing.air.air_route`."""
     if mode == "sea":
-        return lambda a, b: sea_route(a, b)
+        kn = DEFAULT_SPEED_KN if speed_kn is None else float(speed_kn)
+        start = to_timestamp(date)
+
+        def sea_hop(a: Place, b: Place, after_km: float) -> Route:
+            when = None if start is None else start + pd.Timedelta(
+                hours=after_km / (kn * KMH_PER_KN))
+            decision = sea_decision(a, b, avoid=avoid, ice_class=ice_class, date=when,
+                                    speed_kn=kn, nation=nation, escort=escort,
+                                    territory=False)
+            if not decision.admissible:
+                raise NoSeaRoute(decision.route.notes[-1])
+            return decision.route
+        return sea_hop
     if mode == "air":
-        return lambda a, b: air_route(a, b)
+        return lambda a, b, _km: air_route(a, b, deny=deny)
     raise ValueError(f"mode must be 'sea' or 'air', not {mode!r}")
 
 
@@ -33,26 +61,65 @@ def _default_candidates(mode: str) -> list[Place]:
     return [resolve_place(i) for i in facilities(kind=kind).index]
 
 
-def reach(origin, range_km: float, *, mode: str = "sea", stops: int = 0,
-          candidates=None) -> gpd.GeoDataFrame:
+def reach(origin, range_km: float | None = None, *, range_nm: float | None = None,
+          mode: str = "sea", stops: int = 0, candidates=None, ice_class: str | None = None,
+          date=None, speed_kn: float | None = None, escort: bool = False,
+          avoid: tuple[str, ...] = (), deny: tuple[str, ...] = (),
+          nation: str | None = None) -> gpd.GeoDataFrame:
     """Facilities reachable from ``origin`` with at most ``stops`` refuelling stops, each hop at
-    most ``range_km``. Columns: ``id``, ``name``, ``kind``, ``country``, ``distance_km`` (total
-    routed distance), ``distance_nm``, ``stops`` (list of stop ids), geometry (point)."""
+    most the range.
+
+    Parameters
+    ----------
+    origin
+        Catalogue id, ``"lat,lon"``, ``(lat, lon)`` or a Place.
+    range_km, range_nm : float
+        Unrefuelled range: exactly one of them (as ``relos reach --range-km/--range-nm``).
+    mode : {"sea", "air"}
+    stops : int
+        Most refuelling stops (each at one of the ``candidates``).
+    candidates : iterable, optional
+        Places to reach and refuel at (default: the catalogue's ports for sea, air bases for
+        air).
+    ice_class, date, speed_kn, escort
+        Sea: the NSR is used only where the ice rules admit ``ice_class`` (default ``none``
+        with a date) at the time the ship would be in each NSR sea, leaving ``date`` and
+        sailing at ``speed_kn`` (default 14 kn) without waiting at the stops; as
+        :func:`~planner.routing.sea.sea_route`. Without a date the ice rules are not applied.
+    avoid, deny, nation
+        Passages avoided (sea), countries denied (air), the flag (own waters).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``id``, ``name``, ``kind``, ``country``, ``lat``, ``lon``, ``distance_km`` (total
+        routed distance), ``distance_nm``, ``stops`` (list of stop ids), geometry (point).
+    """
+    if (range_km is None) == (range_nm is None):
+        raise ValueError("give exactly one of range_km and range_nm")
+    limit_km = float(range_km) if range_km is not None else float(range_nm) * KM_PER_NM
+    if not limit_km > 0:
+        raise ValueError("the range must be > 0")
+    if stops < 0:
+        raise ValueError("stops must be >= 0")
     o = resolve_place(origin)
-    route_fn = _route_fn(mode)
+    nsr.normalise_ice_class(ice_class)  # an unknown class is refused, not read as "no hop"
+    if date is not None and to_timestamp(date) is None:
+        raise ValueError(f"bad date {date!r}")
+    hop = _hop_fn(mode, date=date, speed_kn=speed_kn, ice_class=ice_class, escort=escort,
+                  avoid=tuple(avoid), deny=tuple(deny), nation=nation)
     cands = _default_candidates(mode) if candidates is None else [resolve_place(c)
                                                                    for c in candidates]
+    found = chains(o, limit_km, cands, hop, max_stops=stops)
     rows = []
     for c in cands:
-        if c.id == o.id:
+        chain = found.get(c.id)
+        if c.id == o.id or chain is None:
             continue
-        res = fewest_stops(o, c, range_km, cands, route_fn, max_stops=stops)
-        if res is None:
-            continue
-        via, km = res
+        km = chain.distance_km
         rows.append({"id": c.id, "name": c.name, "kind": c.kind, "country": c.country,
                      "lat": c.lat, "lon": c.lon, "distance_km": km, "distance_nm": km / KM_PER_NM,
-                     "stops": via})
+                     "stops": chain.stop_ids})
     cols = ["id", "name", "kind", "country", "lat", "lon", "distance_km", "distance_nm", "stops"]
     df = gpd.GeoDataFrame(rows, columns=cols,
                           geometry=gpd.points_from_xy([r["lon"] for r in rows],
@@ -90,20 +157,67 @@ def air_ring(lat: float, lon: float, range_km: float):
     return shapely.union_all(parts)
 
 
-def sea_area(lat: float, lon: float, range_km: float):
-    """The part of the sea network within ``range_km`` of a point (network distance), as
-    buffered lon/lat lines."""
+def _edge_graph(ok: np.ndarray) -> csr_matrix:
     net = network()
-    mask = avoid_mask(())
-    from scipy.sparse.csgraph import dijkstra
+    u, v, w = net.u[ok], net.v[ok], net.km[ok]
+    n = len(net.lon)
+    return csr_matrix((np.concatenate([w, w]), (np.concatenate([u, v]), np.concatenate([v, u]))),
+                      shape=(n, n))
 
-    snaps = _snap(lat, lon)
+
+def _network_km(snaps, ok: np.ndarray, range_km: float) -> np.ndarray:
+    net = network()
+    graph = _edge_graph(ok)
     dist = np.full(len(net.lon), np.inf)
     for n, k in snaps:
-        d = dijkstra(_graph(mask), directed=True, indices=n, limit=range_km)
+        d = dijkstra(graph, directed=True, indices=n, limit=range_km)
         dist = np.minimum(dist, d + k)
+    return dist
+
+
+def _closed_seas(dist: np.ndarray, ok: np.ndarray, range_km: float, ice_class: str | None,
+                 depart: pd.Timestamp, speed_kmh: float, escort: bool) -> list[int]:
+    """NSR seas (indices into the network's ``seas``) the ship would be in, within range,
+    in a month the ice rules close them to it."""
+    net = network()
+    out = []
+    for s_idx, sea in enumerate(net.seas):
+        on = ok & (net.sea == s_idx)
+        near = np.minimum(dist[net.u[on]], dist[net.v[on]])
+        near = near[near <= range_km]
+        if not near.size:
+            continue
+        far = min(float(np.max(np.maximum(dist[net.u[on]], dist[net.v[on]]))), range_km)
+        run = nsr.SeaRun(sea, float(near.min()), max(far, float(near.min())))
+        if nsr.closures_of_runs([run], ice_class, depart, speed_kmh, escort):
+            out.append(s_idx)
+    return out
+
+
+def sea_area(lat: float, lon: float, range_km: float, *, ice_class: str | None = None,
+             date=None, speed_kn: float | None = None, escort: bool = False,
+             avoid: tuple[str, ...] = ()):
+    """The part of the sea network within ``range_km`` of a point (network distance), as
+    buffered lon/lat lines. With a ``date`` (departure) an NSR sea is left out when the ice
+    rules (:func:`planner.layers.nsr.closures_of_runs`) close it to ``ice_class`` (default
+    ``none``) in a month the ship, sailing at ``speed_kn`` (default 14 kn), would be in it."""
+    net = network()
+    mask = avoid_mask(avoid)
+    ok = (net.mask & mask) == 0
+    snaps = _snap(lat, lon)
+    dist = _network_km(snaps, ok, range_km)
+    start = to_timestamp(date)
+    if start is not None:
+        kmh = (DEFAULT_SPEED_KN if speed_kn is None else float(speed_kn)) * KMH_PER_KN
+        ic = nsr.normalise_ice_class(ice_class)
+        for _ in range(len(net.seas)):  # each pass closes at least one more sea, or stops
+            closed = _closed_seas(dist, ok, range_km, ic, start, kmh, escort)
+            if not closed:
+                break
+            ok = ok & ~np.isin(net.sea, closed)
+            dist = _network_km(snaps, ok, range_km)
     du, dv = dist[net.u], dist[net.v]
-    ok = ((net.mask & mask) == 0) & ((du <= range_km) | (dv <= range_km))
+    ok = ok & ((du <= range_km) | (dv <= range_km))
     lines = []
     for a, b, da, db in zip(net.u[ok], net.v[ok], du[ok], dv[ok], strict=True):
         x0, y0, x1, y1 = net.lon[a], net.lat[a], net.lon[b], net.lat[b]
@@ -131,14 +245,18 @@ def sea_area(lat: float, lon: float, range_km: float):
     return shapely.union_all(parts)
 
 
-def reach_area(origin, range_km: float, mode: str = "sea"):
+def reach_area(origin, range_km: float, mode: str = "sea", *, ice_class: str | None = None,
+               date=None, speed_kn: float | None = None, escort: bool = False,
+               avoid: tuple[str, ...] = ()):
     """Shapely lon/lat geometry of what is reachable without refuelling: the sea network
-    isochrone (``mode="sea"``) or the geodesic range ring (``mode="air"``)."""
+    isochrone (``mode="sea"``; with a ``date``, NSR seas closed to ``ice_class`` then are
+    left out, as :func:`sea_area`) or the geodesic range ring (``mode="air"``)."""
     o = resolve_place(origin)
     if mode == "air":
         return air_ring(o.lat, o.lon, range_km)
     if mode == "sea":
-        return sea_area(o.lat, o.lon, range_km)
+        return sea_area(o.lat, o.lon, range_km, ice_class=ice_class, date=date,
+                        speed_kn=speed_kn, escort=escort, avoid=avoid)
     raise ValueError(f"mode must be 'sea' or 'air', not {mode!r}")
 
 

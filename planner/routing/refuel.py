@@ -1,83 +1,178 @@
 """Fewest refuelling stops between two places for a ship or aircraft of limited range.
 
-Generic over sea and air: hop distances come from a ``route_fn(a, b) -> Route``. Pairwise hop
-distances among the places are computed once per call (and ``route_fn`` may cache its own).
+Generic over sea and air: a hop is routed by ``hop_fn(a, b, after_km) -> Route``, where
+``after_km`` is the distance already covered from the origin when the hop starts, so that a
+caller can route each hop at the time it is sailed (the NSR ice rules depend on it). A chain
+is found by a Dijkstra search over (place, hops so far) states ordered by (places that would
+have to be added to the plan's ``friendly`` list, km): exact for the fewest added places,
+then the fewest stops, then the shortest distance, within ``max_stops``.
+
+Candidates are resolved :class:`~planner.layers.catalogue.Place` objects (catalogue, plan
+facilities or ``"lat,lon"`` points alike): nothing here looks an id up.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from planner.layers.catalogue import Place, resolve_place
+from planner.layers.catalogue import Place
 from planner.layers.geodesy import geodesic_km
 from planner.routing.route import Route
 
+#: ``hop_fn(a, b, after_km)``: the route of one hop starting ``after_km`` from the origin.
+HopFn = Callable[[Place, Place, float], Route]
+#: Slack on the geodesic bound: no route is shorter than the geodesic (1 % for rounding).
+GEODESIC_SLACK = 1.01
 
-def hop_matrix(places: Sequence, route_fn: Callable[[object, object], Route],
-               max_km: float | None = None) -> dict[tuple[str, str], float]:
-    """Route distance in km between every ordered pair of places (unroutable pairs omitted;
-    with ``max_km``, pairs whose geodesic alone exceeds it are omitted without routing)."""
-    resolved = [p if isinstance(p, Place) else resolve_place(p) for p in places]
-    out: dict[tuple[str, str], float] = {}
-    for a in resolved:
-        for b in resolved:
-            if a.id == b.id:
-                continue
-            # no route is shorter than the geodesic (1% slack for rounding): skip hopeless
-            # pairs rather than route them; routing every pair (deny detours especially) made
-            # one RANGE finding take minutes (issue 7 fuzzing)
-            if max_km is not None and geodesic_km(a.lat, a.lon, b.lat, b.lon) > max_km * 1.01:
-                continue
+
+@dataclass(frozen=True)
+class Chain:
+    """A chain of refuelling stops: ``stops`` (places, in order), ``hops`` (the route of each
+    hop, one more than the stops), ``added`` (stops that are not usable today: the
+    ``extra_cost`` places)."""
+
+    stops: tuple[Place, ...]
+    hops: tuple[Route, ...]
+    added: tuple[Place, ...] = ()
+
+    @property
+    def stop_ids(self) -> list[str]:
+        """Ids of the stops, in order."""
+        return [p.id for p in self.stops]
+
+    @property
+    def distance_km(self) -> float:
+        """Total routed distance in km."""
+        return float(sum(r.distance_km for r in self.hops))
+
+    def arrive_km(self) -> list[float]:
+        """Distance from the origin at which each stop is reached, in km."""
+        out, km = [], 0.0
+        for r in self.hops[:-1]:
+            km += r.distance_km
+            out.append(km)
+        return out
+
+
+def chains(origin: Place, range_km: float, candidates: Sequence[Place], hop_fn: HopFn, *,
+           max_stops: int = 4, targets: Sequence[Place] | None = None,
+           extra: Sequence[Place] = (), geodesic_bound: bool = True) -> dict[str, Chain]:
+    """The best chain from ``origin`` to each target within ``range_km`` per hop.
+
+    Parameters
+    ----------
+    origin : Place
+    range_km : float
+        Longest hop in km.
+    candidates : sequence of Place
+        Places where the asset may refuel.
+    hop_fn : HopFn
+        Routes one hop; a ``ValueError`` (no route) drops the hop.
+    max_stops : int
+        Most refuelling stops on a chain.
+    targets : sequence of Place, optional
+        Destinations (default: the candidates).
+    extra : sequence of Place
+        Places the asset may not use today (not on the ``friendly`` list): a chain through
+        them is found only when none avoids them, with the fewest of them.
+    geodesic_bound : bool
+        ``hop_fn`` never beats the geodesic (true of the real routers): farther pairs are
+        dropped unrouted.
+
+    Returns
+    -------
+    dict
+        Target id -> :class:`Chain` (targets without a chain are absent).
+    """
+    stops = {p.id: p for p in candidates if p.id != origin.id}
+    penalty = {p.id: 1 for p in extra if p.id != origin.id and p.id not in stops}
+    stops.update({p.id: p for p in extra if p.id in penalty})
+    goal = {p.id: p for p in (candidates if targets is None else targets)}
+    nodes = {origin.id: origin, **stops, **goal}
+    hop_cache: dict[tuple[str, str, float], Route | None] = {}
+
+    def hop(a: Place, b: Place, after_km: float) -> Route | None:
+        if geodesic_bound and (geodesic_km(a.lat, a.lon, b.lat, b.lon)
+                               > range_km * GEODESIC_SLACK):
+            return None
+        key = (a.id, b.id, round(after_km, 3))
+        if key not in hop_cache:
             try:
-                out[(a.id, b.id)] = float(route_fn(a, b).distance_km)
-            except ValueError:  # no route (e.g. NoSeaRoute)
+                r = hop_fn(a, b, after_km)
+            except ValueError:  # no route (NoSeaRoute, NoRoute)
+                r = None
+            hop_cache[key] = r if r is not None and r.distance_km <= range_km else None
+        return hop_cache[key]
+
+    # state: (place id, hops so far); label: (added places, km); prev: state -> (state, route)
+    start = (origin.id, 0)
+    best: dict[tuple[str, int], tuple[int, float]] = {start: (0, 0.0)}
+    prev: dict[tuple[str, int], tuple[tuple[str, int], Route]] = {}
+    heap: list[tuple[int, float, str, int]] = [(0, 0.0, origin.id, 0)]
+    done: set[tuple[str, int]] = set()
+    while heap:
+        added, km, here, n = heapq.heappop(heap)
+        state = (here, n)
+        if state in done:
+            continue
+        done.add(state)
+        if n > max_stops or (n > 0 and here not in stops):
+            continue  # a destination only, or no stop left
+        cost = added + penalty.get(here, 0) if n > 0 else 0
+        for nid, nxt in nodes.items():
+            if nid == here or nid == origin.id:
                 continue
+            r = hop(nodes[here], nxt, km)
+            if r is None:
+                continue
+            cand = (cost, km + r.distance_km)
+            key = (nid, n + 1)
+            if cand < best.get(key, (1 << 30, float("inf"))):
+                best[key] = cand
+                prev[key] = (state, r)
+                heapq.heappush(heap, (cand[0], cand[1], nid, n + 1))
+    out: dict[str, Chain] = {}
+    for gid in goal:
+        if gid == origin.id:
+            continue
+        found = [(best[(gid, n)][0], n, best[(gid, n)][1], n) for n in range(1, max_stops + 2)
+                 if (gid, n) in best]
+        if not found:
+            continue
+        *_, n = min(found)
+        path_stops, hops = [], []
+        state = (gid, n)
+        while state in prev:
+            state, r = prev[state]
+            hops.append(r)
+            if state[1] > 0:
+                path_stops.append(nodes[state[0]])
+        path_stops.reverse()
+        hops.reverse()
+        out[gid] = Chain(tuple(path_stops), tuple(hops),
+                         tuple(p for p in path_stops if p.id in penalty))
     return out
 
 
-def fewest_stops(origin, destination, range_km: float, candidates: Sequence,
-                 route_fn: Callable[[object, object], Route], max_stops: int = 4,
-                 geodesic_bound: bool = False) -> tuple[list[str], float] | None:
+def fewest_stops(origin: Place, destination: Place, range_km: float,
+                 candidates: Sequence[Place], route_fn: Callable[..., Route],
+                 max_stops: int = 4, geodesic_bound: bool = False,
+                 extra: Sequence[Place] = ()) -> tuple[list[str], float] | None:
     """The fewest refuelling stops among ``candidates`` (then the shortest total distance) such
     that every hop is at most ``range_km``.
 
     Returns ``(stop_ids, total_km)`` (``stop_ids`` empty for a direct hop) or None if no chain
-    of at most ``max_stops`` stops exists. ``geodesic_bound``: ``route_fn`` never beats the
-    geodesic (true of the real sea and air routers), so pairs farther apart than the range
-    are skipped without routing them.
+    of at most ``max_stops`` stops exists. ``route_fn(a, b)`` routes a hop (time does not
+    matter to it; :func:`chains` takes a time-aware one). ``geodesic_bound``: ``route_fn``
+    never beats the geodesic, so pairs farther apart than the range are skipped unrouted.
     """
-    o = origin if isinstance(origin, Place) else resolve_place(origin)
-    d = destination if isinstance(destination, Place) else resolve_place(destination)
-    cands = [c if isinstance(c, Place) else resolve_place(c) for c in candidates]
-    cands = [c for c in cands if c.id not in (o.id, d.id)]
-    hops = hop_matrix([o, *cands, d], route_fn, max_km=range_km if geodesic_bound else None)
-    ids = [o.id, *[c.id for c in cands], d.id]
-    # lexicographic Dijkstra on (stops, km): state = place id
-    best: dict[str, tuple[int, float]] = {o.id: (0, 0.0)}
-    prev: dict[str, str] = {}
-    heap = [(0, 0.0, o.id)]
-    while heap:
-        stops, km, here = heapq.heappop(heap)
-        if best.get(here, (1 << 30, 0.0)) < (stops, km):
-            continue
-        if here == d.id:
-            path = []
-            node = prev.get(here)
-            while node is not None and node != o.id:
-                path.append(node)
-                node = prev.get(node)
-            return path[::-1], km
-        for nxt in ids:
-            h = hops.get((here, nxt))
-            if h is None or h > range_km or nxt == o.id:
-                continue
-            ns = stops + (0 if nxt == d.id else 1)
-            if ns > max_stops:
-                continue
-            cand = (ns, km + h)
-            if cand < best.get(nxt, (1 << 30, float("inf"))):
-                best[nxt] = cand
-                prev[nxt] = here
-                heapq.heappush(heap, (ns, km + h, nxt))
-    return None
+    found = chains(origin, range_km, candidates, lambda a, b, _km: route_fn(a, b),
+                   max_stops=max_stops, targets=[destination], extra=extra,
+                   geodesic_bound=geodesic_bound).get(destination.id)
+    if found is None:
+        return None
+    return found.stop_ids, found.distance_km
+
+

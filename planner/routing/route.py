@@ -31,6 +31,8 @@ class Route:
     passages: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    #: sea routes: (ISO3, km inside) for each third country in ``countries``
+    territorial_km: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self):
         # routes are cached and shared between legs and callers: their paths are read-only
@@ -43,6 +45,12 @@ class Route:
     def distance_nm(self) -> float:
         """Route length in nautical miles."""
         return self.distance_km / KM_PER_NM
+
+    @property
+    def territorial_nm(self) -> dict[str, float]:
+        """Nautical miles inside each third country's territorial sea (sea routes), in the
+        order of ``countries``."""
+        return {iso3: km / KM_PER_NM for iso3, km in self.territorial_km}
 
     @functools.cached_property
     def geometry(self) -> LineString | MultiLineString:
@@ -94,5 +102,6 @@ class Route:
             "distance_km": round(self.distance_km, 1),
             "passages": list(self.passages),
             "countries": list(self.countries),
+            "territorial_nm": {k: round(v, 1) for k, v in self.territorial_nm.items()},
             "geometry": mapping(self.geometry),
         }

@@ -1,9 +1,17 @@
 """The schedule: legs routed between calls, missing times computed, timing checked.
 
-Warship legs are routed over water (:func:`planner.sea.sea_route`), aircraft legs along the
-geodesic (:func:`planner.air.air_route`). Absent arrival times are computed from the route and
+Warship legs are routed over water (:func:`planner.routing.sea.sea_route`, with the leg's
+departure time, the ship's ice class, planning speed and nation and the call's ``avoid``,
+``waters`` and ``escort``), aircraft legs along the geodesic
+(:func:`planner.routing.air.air_route`). Absent arrival times are computed from the route and
 the asset's planning speed; given ones that would need more than that speed are reported as
 ``SCHEDULE`` findings.
+
+How an asset moves on a leg is decided here once, for every check that places it in time
+(NSR seas, territorial seas and airspace, ``--transit`` presence): it sails at its planning
+speed from the departure and, when the given arrival is later, waits at the end of the leg
+(the leg's ``sail_kmh`` and ``sail_end`` columns; :func:`time_at_km`). Only an arrival the
+planning speed cannot make takes the average speed it needs.
 """
 
 from __future__ import annotations
@@ -13,16 +21,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from planner.core.units import KM_PER_NM, fmt_minute
+from planner.core.units import KM_PER_NM, fmt_minute, to_timestamp
 from planner.layers.catalogue import Place
 from planner.model.findings import Finding
 from planner.model.objects import LATEST_TIME
 from planner.model.problems import PlanError, Problem
 from planner.routing.air import air_route
 from planner.routing.route import Route
-from planner.routing.sea import sea_route
+from planner.routing.sea import NoSeaRoute, sea_decision
 
 #: A given arrival may beat the computed one by this much before it is called impossible
 #: (rounding in hand-made plans).
@@ -31,14 +40,57 @@ SCHEDULE_TOLERANCE = dt.timedelta(minutes=30)
 Router = Callable[..., Route]
 
 
-def route_leg(asset, origin: Place, destination: Place, *, when: dt.datetime | None,
-              avoid: tuple[str, ...] = (), deny: tuple[str, ...] = ()) -> Route:
-    """Route one leg the way the asset travels: over water for warships (shortest route; the
-    NSR rules are checked separately), along the geodesic for aircraft."""
-    if asset.kind == "warship":
-        return sea_route(origin, destination, avoid=avoid)
+def sea_options(asset, *, when: dt.datetime | None, avoid: tuple[str, ...] = (),
+                waters: str | None = None, escort: str | None = None) -> dict:
+    """The keyword arguments of :func:`~planner.routing.sea.sea_decision` for a warship leg
+    leaving at ``when``: its ice class, planning speed, nation, the call's ``avoid``,
+    ``waters`` and ``escort``. The schedule, the NSR check and refuelling advice route a leg
+    with the same ones."""
+    return {"avoid": tuple(avoid), "ice_class": asset.ice_class, "date": when,
+            "speed_kn": asset.speed_kn, "nation": asset.nation, "waters": waters,
+            "escort": escort is not None}
 
+
+def route_leg(asset, origin: Place, destination: Place, *, when: dt.datetime | None,
+              avoid: tuple[str, ...] = (), deny: tuple[str, ...] = (),
+              waters: str | None = None, escort: str | None = None,
+              hop: bool = False) -> Route:
+    """Route one leg the way the asset travels, leaving at ``when``: warships over water by
+    :func:`~planner.routing.sea.sea_decision` (the NSR only where the ice rules admit the
+    ship's class, escorted or not, in the months it would be in each NSR sea at its planning
+    speed; ``avoid`` passages closed; ``waters``), aircraft along the geodesic keeping out of
+    the ``deny`` countries.
+
+    ``hop=True`` routes a refuelling hop: the territorial seas are not worked out, and a hop
+    that could only sail a closed NSR sea raises :class:`~planner.routing.sea.NoSeaRoute`
+    (a leg of the plan is routed anyway, and ``NSR_ICE`` reports it)."""
+    if asset.kind == "warship":
+        decision = sea_decision(origin, destination, territory=not hop, **sea_options(
+            asset, when=when, avoid=avoid, waters=waters, escort=escort))
+        if hop and not decision.admissible:
+            raise NoSeaRoute(decision.route.notes[-1])
+        return decision.route
     return air_route(origin, destination, deny=deny)
+
+
+def sailing_speed_kmh(distance_km: float, depart, arrive, speed_kmh: float) -> float:
+    """The speed an asset moves at on a leg, in km/h: its planning speed, so that with a
+    later given arrival it sails at that speed and waits at the end; only an arrival the
+    planning speed cannot make (a ``SCHEDULE`` error) takes the faster average speed it
+    needs."""
+    t0, t1 = to_timestamp(depart), to_timestamp(arrive)
+    if t0 is None or t1 is None or distance_km <= 0:
+        return speed_kmh
+    hours = (t1 - t0).total_seconds() / 3600.0
+    if hours <= 0:
+        return speed_kmh
+    return max(speed_kmh, distance_km / hours)
+
+
+def time_at_km(depart, sail_kmh: float, km) -> pd.Timestamp:
+    """When a leg that left at ``depart`` and sails at ``sail_kmh`` (the leg's ``sail_kmh``
+    column) is ``km`` along its route (scalar or array of km)."""
+    return to_timestamp(depart) + pd.to_timedelta(np.asarray(km, float) / sail_kmh, unit="h")
 
 
 @dataclass
@@ -77,7 +129,8 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
             if seq > 0:
                 try:
                     route = router(asset, prev_call.place, call.place, when=prev_depart,
-                                   avoid=call.avoid, deny=call.deny)
+                                   avoid=call.avoid, deny=call.deny, waters=call.waters,
+                                   escort=call.escort)
                 except ValueError as exc:
                     findings.append(Finding(
                         "SCHEDULE", "error", f"{asset.id}: leg {prev_call.at} -> {call.at} "
@@ -118,14 +171,19 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
                         facility=call.at,
                         leg=len(leg_rows)))
                 if route is not None:
+                    sail = sailing_speed_kmh(route.distance_km, prev_depart, arrive,
+                                             asset.speed_kmh)
                     leg_rows.append({
                         "asset": asset.id, "asset_name": asset.name, "nation": asset.nation,
                         "kind": asset.kind, "seq": seq, "from": prev_call.at, "to": call.at,
                         "mode": route.mode, "distance_nm": route.distance_nm,
                         "distance_km": route.distance_km, "depart": prev_depart,
-                        "arrive": arrive, "speed_kmh": asset.speed_kmh,
+                        "arrive": arrive, "speed_kmh": asset.speed_kmh, "sail_kmh": sail,
+                        "sail_end": prev_depart + dt.timedelta(
+                            hours=route.distance_km / sail),
                         "range_km": asset.range_km, "passages": list(route.passages),
-                        "countries_crossed": list(route.countries), "route": route,
+                        "countries_crossed": list(route.countries),
+                        "territorial_nm": route.territorial_nm, "route": route,
                         "geometry": route.geometry,
                     })
             depart = call.depart
@@ -164,8 +222,9 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
     legs = gpd.GeoDataFrame(pd.DataFrame(leg_rows, columns=_LEG_COLUMNS),
                             geometry="geometry", crs="EPSG:4326")
     for frame in (calls, legs):
-        for col in ("arrive", "depart"):
-            frame[col] = pd.to_datetime(frame[col], utc=True)
+        for col in ("arrive", "depart", "sail_end"):
+            if col in frame:
+                frame[col] = pd.to_datetime(frame[col], utc=True)
     return Schedule(calls, legs, findings)
 
 
@@ -173,5 +232,6 @@ _CALL_COLUMNS = ["asset", "asset_name", "nation", "kind", "crew", "seq", "at", "
                  "facility_kind", "lat", "lon", "host", "arrive", "depart", "arrive_given",
                  "open_ended", "purpose", "geometry"]
 _LEG_COLUMNS = ["asset", "asset_name", "nation", "kind", "seq", "from", "to", "mode",
-                "distance_nm", "distance_km", "depart", "arrive", "speed_kmh", "range_km",
-                "passages", "countries_crossed", "route", "geometry"]
+                "distance_nm", "distance_km", "depart", "arrive", "speed_kmh", "sail_kmh",
+                "sail_end", "range_km", "passages", "countries_crossed", "territorial_nm",
+                "route", "geometry"]

@@ -11,7 +11,9 @@ joined by geodesic "snap" edges to its nearest nodes.
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
@@ -19,7 +21,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from planner.core.caches import cached, once
-from planner.core.units import month_of
+from planner.core.units import KMH_PER_KN, to_timestamp
 from planner.layers import nsr
 from planner.layers.catalogue import Place, resolve_place
 from planner.layers.geodesy import geodesic_km, geodesic_km_many, prepare_shared, unwrap_lons
@@ -30,13 +32,19 @@ from planner.layers.sea_network import (
     network,
     unit_xyz,
 )
-from planner.layers.territory import load_territory
+from planner.layers.territory import crossings_table, load_territory
+from planner.model.objects import WATERS
 from planner.routing.route import Route
 
 SNAP_CANDIDATES = 10  # nearest network nodes considered for a port
 SNAP_SLACK_KM = 30.0  # a candidate may be this much (plus 50 %) farther than the nearest
 SNAP_EXACT_KM = 0.05  # a node this close is the place's own node (built for catalogue places)
 SNAP_LAND_PENALTY_KM = 500.0  # per degree of land under a snap edge (steers snaps off land)
+#: Speed for NSR entry times when a date but no speed is given: the economical cruising speed
+#: warship ranges are published at (Talwar class: 4,850 nm at 14 kn, Wikipedia
+#: "Talwar-class frigate"), also the CONTRACT's example planning speed.
+DEFAULT_SPEED_KN = 14.0
+NO_DATE_NOTE = "the route sails the NSR; no date given, so the NSR ice rules were not applied"
 
 
 class NoSeaRoute(ValueError):
@@ -164,32 +172,110 @@ def _via(route: Route) -> str:
     return "via " + ", ".join(major) if major else "by open water"
 
 
-@cached("routing.sea._sea_route_cached", maxsize=65536)
-def _sea_route_cached(o: Place, d: Place, avoid: tuple[str, ...], ice_class: str | None,
-                      month: int | None) -> Route:
+@cached("routing.sea._shortest", maxsize=65536)
+def _shortest(o: Place, d: Place, mask: int, waters: str, nation: str | None) -> Route:
+    """The shortest route with the ``mask`` passages closed, without its territorial seas.
+    ``waters``/``nation`` are part of the key: the third-country-waters edge costs
+    (issue 13) weigh the network by them."""
+    return _route(o, d, mask)
 
-    mask = avoid_mask(avoid)
-    route = _route(o, d, mask)
-    if ice_class is None or month is None or "nsr" not in route.passages:
-        return route
-    bad = nsr.nsr_violations(route, ice_class, month)
-    if not bad:
-        return route
-    seas = ", ".join(nsr.sea_name(s) for s, _ in bad)
-    why = f"NSR closed to ice class {ice_class} in {calendar.month_name[month]} ({seas})"
+
+@cached("routing.sea._runs", maxsize=65536)
+def _runs(o: Place, d: Place, mask: int, waters: str, nation: str | None
+          ) -> tuple[nsr.SeaRun, ...]:
+    """The NSR sea runs of :func:`_shortest` (computed once per path)."""
+    return tuple(nsr.sea_runs(_shortest(o, d, mask, waters, nation)))
+
+
+def _exclude(o: Place, d: Place, nation: str | None) -> tuple[str, ...]:
+    """Own and host waters: the nation's and those of the two ends of the leg."""
+    return tuple(sorted({c for c in (nation, o.country, d.country) if c}))
+
+
+@cached("routing.sea._territory", maxsize=65536)
+def _territory(o: Place, d: Place, mask: int, waters: str, nation: str | None
+               ) -> tuple[tuple[str, ...], tuple[tuple[str, float], ...]]:
+    """:func:`third_country_waters` of :func:`_shortest` (computed once per path)."""
+    return third_country_waters(_shortest(o, d, mask, waters, nation), _exclude(o, d, nation))
+
+
+@cached("routing.sea._finished", maxsize=65536)
+def _finished(o: Place, d: Place, mask: int, waters: str, nation: str | None,
+              notes: tuple[str, ...], territory: bool = True) -> Route:
+    """:func:`_shortest` with ``notes`` and (``territory``) the third countries' territorial
+    seas it crosses, in order of first entry, with the km inside each (own and host waters
+    excluded). Refuelling hops skip the territory: only their way and length matter."""
+    route = _shortest(o, d, mask, waters, nation)
+    countries, inside = _territory(o, d, mask, waters, nation) if territory else ((), ())
+    return replace(route, countries=countries, territorial_km=inside,
+                   notes=(*route.notes, *notes))
+
+
+def third_country_waters(route: Route, exclude: Iterable[str] = ()
+                         ) -> tuple[tuple[str, ...], tuple[tuple[str, float], ...]]:
+    """Third countries whose sovereign area (land + 12 nm territorial sea) a route crosses, in
+    order of first entry, and the km inside each, leaving out the ``exclude`` countries (own
+    and host waters). The same crossings (:func:`planner.layers.territory.crossings_table`)
+    as the ``TERRITORIAL_SEA`` check reads."""
+    table = crossings_table([route])
+    table = table[~table["iso3"].isin(set(exclude))]
+    km = table.groupby("iso3", sort=False)["distance_km"].sum()
+    return tuple(km.index), tuple((str(c), float(v)) for c, v in km.items())
+
+
+@dataclass(frozen=True)
+class SeaDecision:
+    """What the router decided for one leg: ``route`` (what :func:`sea_route` returns), the
+    ``shortest`` route with the avoided passages, and ``closed``, the NSR seas on ``shortest``
+    that the ice rules close to the ship then (empty: the shortest route is admissible, or no
+    date was given). ``route`` avoids the NSR whenever ``closed`` is non-empty and some route
+    does; otherwise it is ``shortest``."""
+
+    route: Route
+    shortest: Route
+    closed: tuple[nsr.Closure, ...] = ()
+    #: False when ``route`` still sails a closed NSR sea (no route avoids it)
+    admissible: bool = True
+
+    @property
+    def rerouted(self) -> bool:
+        """True when the ice rules sent the leg another way than its shortest route."""
+        return bool(self.closed) and self.route.passages != self.shortest.passages
+
+
+def _closed_text(ice_class: str, closed, escort: bool) -> str:
+    seas = ", ".join(f"{nsr.sea_name(c.sea)} in {calendar.month_name[c.month]}"
+                     + (" (icebreaker escort required)" if c.rule == "escort" and not escort
+                        else "") for c in closed)
+    return f"NSR closed to ice class {ice_class}{' with escort' if escort else ''}: {seas}"
+
+
+@cached("routing.sea._decide", maxsize=65536)
+def _decide(o: Place, d: Place, mask: int, waters: str, nation: str | None, ice_class: str,
+            depart_min: int, speed_kmh: float, escort: bool, territory: bool) -> SeaDecision:
+    depart = dt.datetime.fromtimestamp(depart_min * 60, dt.UTC)
+    shortest = _finished(o, d, mask, waters, nation, (), territory)
+    closed = tuple(nsr.closures_of_runs(list(_runs(o, d, mask, waters, nation)), ice_class,
+                                        depart, speed_kmh, escort))
+    if not closed:
+        return SeaDecision(shortest, shortest)
+    why = _closed_text(ice_class, closed, escort)
     nsr_mask = mask
     for p in NSR_PASSAGES:
         nsr_mask |= network().bit(p)
     try:
-        alt = _route(o, d, nsr_mask)
+        alt_runs = _runs(o, d, nsr_mask, waters, nation)
     except NoSeaRoute:
-        return _with_notes(route, f"{why}; no route avoids it")
-    return _with_notes(alt, f"{why}; routed {_via(alt)}")
-
-
-def _with_notes(route: Route, note: str) -> Route:
-    return Route(route.origin, route.destination, route.mode, route.distance_km, route.lons,
-                 route.lats, route.passages, route.countries, (*route.notes, note))
+        alt_runs = None
+    if alt_runs is None or nsr.closures_of_runs(list(alt_runs), ice_class, depart, speed_kmh,
+                                                escort):
+        kept = _finished(o, d, mask, waters, nation, (f"{why}; no route avoids it",),
+                         territory)
+        return SeaDecision(kept, shortest, closed, admissible=False)
+    alt = _shortest(o, d, nsr_mask, waters, nation)
+    routed = _finished(o, d, nsr_mask, waters, nation, (f"{why}; routed {_via(alt)}",),
+                       territory)
+    return SeaDecision(routed, shortest, closed)
 
 
 @cached("routing.sea._resolve_cached", maxsize=4096)
@@ -209,19 +295,86 @@ def _resolve(place) -> Place:
         return resolve_place(place)
 
 
-def sea_route(origin, destination, *, avoid: Iterable[str] = (), ice_class: str | None = None,
-              date=None) -> Route:
-    """Shortest sea route between two places (catalogue id, ``"lat,lon"``, ``(lat, lon)`` or a
-    :class:`~planner.catalogue.Place`).
+def sea_decision(origin, destination, *, avoid: Iterable[str] = (),
+                 ice_class: str | None = None, date=None, speed_kn: float | None = None,
+                 nation: str | None = None, waters: str | None = None,
+                 escort: bool = False, territory: bool = True) -> SeaDecision:
+    """The router's decision for one leg (:class:`SeaDecision`): the one place where the NSR
+    ice rules choose the way. :func:`sea_route`, the schedule, the ``NSR_ICE`` check,
+    refuelling advice and reach all call it.
 
-    ``avoid`` names passages from :data:`PASSAGES`. With ``ice_class`` (``none``, ``Arc4`` ...
-    ``Arc9``) and ``date``, a Northern Sea Route closed to that class in that month is avoided
-    and ``route.notes`` says why. Results are cached on (origin, destination, avoid, ice_class,
-    month). Raises :class:`NoSeaRoute` if the avoided passages leave no route.
+    Parameters
+    ----------
+    origin, destination
+        Catalogue id, plan :class:`~planner.layers.catalogue.Place`, ``"lat,lon"`` or
+        ``(lat, lon)``.
+    avoid : iterable of str
+        Passages (:data:`~planner.layers.sea_network.PASSAGES`) kept closed.
+    ice_class : str, optional
+        ``none``, ``Arc4`` ... ``Arc9``; with a ``date`` and no ice class the ship is taken
+        to have none (as a plan's warship without ``ice_class``).
+    date : date, datetime, ISO text or Timestamp, optional
+        Departure time (a bare date is 00:00 UTC). Without it the ice rules are not applied
+        (the route's ``notes`` say so when it sails the NSR).
+    speed_kn : float, optional
+        Speed in knots, for the time the ship enters each NSR sea (default
+        :data:`DEFAULT_SPEED_KN`).
+    nation : str, optional
+        ISO3 of the ship's flag: its own waters are not third-country waters.
+    waters : {"prefer", "avoid", "any"}, optional
+        Third-country territorial seas (CONTRACT section 1; default ``prefer``).
+    escort : bool
+        The NSR stretches are sailed under icebreaker escort: seas the rules open to the
+        class only under escort are admissible.
+    territory : bool
+        Fill ``route.countries``/``territorial_nm`` (False for refuelling hops, which only
+        need the way and the length).
     """
     o, d = _resolve(origin), _resolve(destination)
     key = tuple(sorted({str(a).strip().lower() for a in avoid}))
-    ic = None if ice_class is None else str(ice_class)
-    return _sea_route_cached(o, d, key, ic, month_of(date))
+    mask = avoid_mask(key)
+    w = _waters(waters)
+    nat = None if nation is None else str(nation).strip().upper()
+    ic = nsr.normalise_ice_class(ice_class)  # refused here even when no NSR is on the way
+    if date is None:
+        shortest = _finished(o, d, mask, w, nat, (), territory)
+        if _runs(o, d, mask, w, nat):
+            noted = _finished(o, d, mask, w, nat, (NO_DATE_NOTE,), territory)
+            return SeaDecision(noted, shortest)
+        return SeaDecision(shortest, shortest)
+    depart = to_timestamp(date)
+    kn = DEFAULT_SPEED_KN if speed_kn is None else float(speed_kn)
+    if not kn > 0:
+        raise ValueError(f"speed_kn must be > 0, not {speed_kn!r}")
+    if not _runs(o, d, mask, w, nat):
+        shortest = _finished(o, d, mask, w, nat, (), territory)
+        return SeaDecision(shortest, shortest)
+    return _decide(o, d, mask, w, nat, ic, int(depart.timestamp() // 60), kn * KMH_PER_KN,
+                   bool(escort), bool(territory))
 
 
+def sea_route(origin, destination, *, avoid: Iterable[str] = (), ice_class: str | None = None,
+              date=None, speed_kn: float | None = None, nation: str | None = None,
+              waters: str | None = None, escort: bool = False) -> Route:
+    """Shortest admissible sea route between two places (catalogue id, ``"lat,lon"``,
+    ``(lat, lon)`` or a :class:`~planner.layers.catalogue.Place`).
+
+    ``avoid`` names passages from :data:`PASSAGES`. With a ``date`` (the departure time),
+    each NSR sea on the way is judged at the time the ship gets there at ``speed_kn``
+    (default 14 kn) against its ``ice_class`` (default ``none``) and ``escort``; a Northern
+    Sea Route closed then is avoided, with the five NSR passages, and ``route.notes`` says
+    why. ``route.countries`` and ``route.territorial_nm`` are the third countries'
+    territorial seas crossed (own waters of ``nation`` and those of the two ends excluded).
+    Parameters as :func:`sea_decision`, whose ``route`` this is. Raises :class:`NoSeaRoute`
+    if the avoided passages leave no route, ValueError for an unknown passage, ice class or
+    ``waters``.
+    """
+    return sea_decision(origin, destination, avoid=avoid, ice_class=ice_class, date=date,
+                        speed_kn=speed_kn, nation=nation, waters=waters, escort=escort).route
+
+
+def _waters(waters: str | None) -> str:
+    w = "prefer" if waters is None else str(waters).strip().lower()
+    if w not in WATERS:
+        raise ValueError(f"unknown waters {waters!r}; use one of {', '.join(WATERS)}")
+    return w
