@@ -241,20 +241,6 @@ def test_an_asset_is_counted_in_one_place_at_a_time():
     assert ind["count"].max() == 1
 
 
-def test_sweep_scales_n_log_n_not_quadratic():
-    rng = random.Random(1)
-    ivs = []
-    for i in range(20000):
-        s = T(1) + dt.timedelta(minutes=rng.randrange(0, 60 * 24 * 300))
-        ivs.append(Interval("IND", "RUS", f"a{i}", s, s + dt.timedelta(hours=rng.randrange(1, 48)),
-                            1, 0, 100, "call"))
-    res = sweep(ivs, RELOS)
-    assert res.findings  # 20k ships over 300 days: ~3 present on average, peaks above 5
-
-
-# -- transit timing: sails at planning speed, waits at the end (issue 12 item 12) ----------
-
-
 def test_transit_window_with_a_late_arrival_by_hand():
     """A ship given an arrival three days later than its planning speed needs sails at that
     speed and waits at the end: each stretch inside the host's territorial sea is entered at
