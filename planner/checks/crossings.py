@@ -7,6 +7,7 @@ import pandas as pd
 
 from planner.checks.registry import CheckContext, register
 from planner.core.units import KM_PER_NM, fmt_minute, iso_z, to_datetime, wrap_lon
+from planner.layers.catalogue import resolve_place
 from planner.layers.register import file_by, lead_days
 from planner.layers.territory import crossings_table
 from planner.model.findings import Finding
@@ -206,14 +207,17 @@ def visit_clearances(plan, schedule, register=None) -> list[Finding]:
     country's: Singapore, Port Said, Tashkent): port calls for warships, landings for
     aircraft. A call counts when the asset stays there, or when it is a port or air base
     (a refuelling stop of no length is still a port call or a landing); an asset's starting
-    point (first call without a given arrival) is not a visit."""
+    point (first call without a given arrival) is not a visit. A call of no length at a
+    place of the plan's ``friendly`` list is a refuelling stop too, whatever its kind."""
+    friendly = {resolve_place(p, plan.facilities).id for p in plan.friendly}
     out = []
     for c in schedule.calls.itertuples(index=False):
         if not isinstance(c.host, str) or c.host == c.nation:
             continue
         if c.seq == 0 and not c.arrive_given:
             continue
-        if not (c.depart > c.arrive or c.open_ended or c.facility_kind in ("port", "airbase")):
+        if not (c.depart > c.arrive or c.open_ended or c.facility_kind in ("port", "airbase")
+                or c.at in friendly):
             continue
         event = "port_call" if c.kind == "warship" else "landing"
         f = clearance_finding(c.host, c.kind, event, c.arrive, nation=c.nation,
