@@ -39,6 +39,8 @@ COAST_TOLERANCE_KM = 5.0
 #: Bearings (degrees) sampled on that circle.
 RING_BEARINGS_DEG = tuple(range(0, 360, 30))
 
+#: A message names the nearest catalogue place of the right kind only this close (km).
+NEAREST_WITHIN_KM = 500.0
 #: What each kind of asset may call at; the other kinds of place are refused.
 _WRONG_KIND = {"warship": ("airbase",), "aircraft": ("port", "sea_area")}
 _KIND_WORD = {"port": "a port", "airbase": "an air base", "sea_area": "a sea area"}
@@ -84,7 +86,7 @@ def nearest(place: Place, kind: str) -> tuple[str, float] | None:
 
 def _nearest_text(place: Place, kind: str) -> str:
     found = nearest(place, kind)
-    if found is None:
+    if found is None or found[1] > NEAREST_WITHIN_KM:
         return ""
     pid, km = found
     word = "port" if kind == "port" else "air base"
