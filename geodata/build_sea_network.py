@@ -29,7 +29,7 @@ planner itself never imports searoute):
    capes several miles off (NGA Pub. 151 distances are ~4 % longer than coast-hugging ones
    round Sri Lanka otherwise). Lattices: ``REGIONS`` (open-water boxes kept
    whole: the Arabian Sea, Bay of Bengal and Andaman Sea; the Laptev Sea), and round every
-   catalogue port and every coastal facility (``geodata/facilities.csv``) a fine lattice
+   catalogue port (``geodata/facilities.csv``; air bases get none) a fine lattice
    (``FINE_STEP_KM`` out to ``FINE_RADIUS_KM``) and a medium one (``MEDIUM_STEP_KM`` out to
    ``MEDIUM_RADIUS_KM``). Each facility gets a node at its own position, linked to the
    visible lattice nodes (or, if it lies inland - a river port such as Kolkata or Dudinka -
@@ -308,11 +308,14 @@ def lines_cross(a: np.ndarray, b: np.ndarray, geom) -> np.ndarray:
 
 
 def facility_places() -> list[tuple[str, str, float, float]]:
-    """(id, kind, lon, lat) of every catalogue facility."""
+    """(id, kind, lon, lat) of every catalogue port. Air bases get no approach lattice: no
+    ship calls at one (that is a ``FACILITY`` error), and a harbour lattice round a coastal
+    air base (Trivandrum, Agatti...) would only add coast-hugging shortcuts."""
     import csv
 
     with open(HERE / "facilities.csv", newline="", encoding="utf-8") as fh:
-        return [(r["id"], r["kind"], float(r["lon"]), float(r["lat"])) for r in csv.DictReader(fh)]
+        return [(r["id"], r["kind"], float(r["lon"]), float(r["lat"])) for r in csv.DictReader(fh)
+                if r["kind"] == "port"]
 
 
 def augment(base: dict, land, land_eroded) -> dict:

@@ -83,8 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     rc.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     f = sub.add_parser("facilities", help="the facility catalogue")
-    f.add_argument("--country")
-    f.add_argument("--kind", choices=("port", "airbase"))
+    f.add_argument("--country", help="ISO 3166-1 alpha-3 code")
+    f.add_argument("--kind", help="port or airbase")
     f.add_argument("--format", choices=("table", "csv", "geojson"), default="table")
 
     d = sub.add_parser("demo", help="check and map the bundled example plan")
@@ -290,16 +290,36 @@ def cmd_reach(args) -> int:
 
 
 def cmd_facilities(args) -> int:
-    from planner.layers.catalogue import facilities
+    from planner.layers.catalogue import CatalogueQueryError, aliases_of, facilities
 
-    gdf = facilities(country=args.country, kind=args.kind)
+    try:
+        gdf = facilities(country=args.country, kind=args.kind)
+    except CatalogueQueryError as exc:
+        raise BadInput(str(exc)) from None
+    if gdf.empty:
+        what = " ".join(x for x in (args.kind, "places") if x)
+        print(f"relos: the catalogue has no {what} in {args.country.upper()}"
+              if args.country else f"relos: the catalogue has no {what}", file=sys.stderr)
     if args.format == "geojson":
+        gdf = gdf.assign(aliases=gdf["aliases"].map(aliases_of))
         sys.stdout.write(gdf.to_json(drop_id=True, ensure_ascii=False) + "\n")
     elif args.format == "csv":
         sys.stdout.write(gdf.drop(columns="geometry").to_csv(index=False))
-    else:
-        cols = ["id", "name", "kind", "country", "region", "lat", "lon"]
-        print(gdf[cols].to_string(index=False))
+    elif not gdf.empty:
+        cols = ["id", "name", "kind", "country", "lat", "lon", "runway_m", "max_draught_m",
+                "fuel", "aliases"]
+        table = gdf[cols].copy()
+        table["runway_m"] = table["runway_m"].map(lambda v: "" if v != v else f"{v:.0f}")
+        table["max_draught_m"] = table["max_draught_m"].map(
+            lambda v: "" if v != v else f"{v:.1f}")
+        table["aliases"] = table["aliases"].str.replace(";", ",", regex=False)
+        table["fuel"] = table["fuel"].str.replace(";", ", ", regex=False)
+        table = table.astype(str)
+        widths = {c: max(len(c), *table[c].str.len()) for c in cols}
+        print("  ".join(c.ljust(widths[c]) for c in cols).rstrip())
+        for row in table.itertuples(index=False):
+            print("  ".join(str(v).ljust(widths[c]) for c, v in zip(cols, row, strict=True))
+                  .rstrip())
     return EXIT_OK
 
 

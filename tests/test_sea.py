@@ -200,7 +200,7 @@ def test_kochi_port_blair_round_sri_lanka_and_into_port_blair():
     assert 1100 < r.distance_nm < 1300
 
 
-RIVER_PORTS = {"kolkata", "dudinka"}  # up rivers the land layer draws as land
+RIVER_PORTS = {"kolkata", "dudinka", "kaliningrad"}  # up rivers the land layer draws as land
 
 
 def test_every_port_has_a_close_approach():

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from planner.checks import crossings, nsr, presence, range  # noqa: F401  (they register)
+from planner.checks import (  # noqa: F401  (they register)
+    crossings,
+    facility,
+    nsr,
+    presence,
+    range,
+    units,
+)
 from planner.checks.presence import sweep_of
 from planner.checks.registry import CheckContext, run_registered
 from planner.model.findings import Finding

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from planner.core.units import KM_PER_NM, KMH_PER_KN
-from planner.layers.catalogue import Place, UnknownPlace, resolve_place
+from planner.layers.catalogue import Place, UnknownPlace, call_id, resolve_place
 from planner.model.agreement import Agreement
 from planner.model.csv_columns import COLUMNS, OPTIONAL, RANGE_UNITS, SPEED_UNITS
 from planner.model.objects import ASSET_KINDS, ICE_CLASSES, Asset, Call
@@ -82,7 +82,8 @@ def try_load_csv_fast(text: str, source: str, base_plan_kwargs: dict, places: di
         speed_v, range_v = float(speed), float(rng)
         speed_kmh = speed_v if SPEED_UNITS[sunit.lower()] == "speed_kmh" else speed_v * KMH_PER_KN
         range_km = range_v if RANGE_UNITS[runit.lower()] == "range_km" else range_v * KM_PER_NM
-        calls = [Call(at[i], resolved[at[i]], arr_py[i], dep_py[i], purpose[i] or None)
+        calls = [Call(call_id(at[i], resolved[at[i]]), resolved[at[i]], arr_py[i], dep_py[i],
+                      purpose[i] or None)
                  for i in range(s, e)]
         if calls[0].arrive is None and calls[0].depart is None:
             return None

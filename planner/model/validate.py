@@ -11,7 +11,14 @@ from typing import Any
 
 from planner.core.caches import once
 from planner.core.units import KM_PER_NM, KMH_PER_KN, iso_minute
-from planner.layers.catalogue import Place, UnknownPlace, check_latlon, resolve_place, suggest
+from planner.layers.catalogue import (
+    Place,
+    UnknownPlace,
+    call_id,
+    check_latlon,
+    resolve_place,
+    suggest,
+)
 from planner.model.agreement import Agreement
 from planner.model.objects import (
     AGREEMENT_KEYS,
@@ -201,7 +208,8 @@ def _place(v: _V, d, path, key, places: Mapping[str, Place]) -> tuple[str, Place
     if at is None:
         return None
     try:
-        return at, resolve_place(at, places)
+        place = resolve_place(at, places)
+        return call_id(at, place), place
     except UnknownPlace as exc:
         v.p.add(path + (key,), str(exc))
     except ValueError as exc:
@@ -262,17 +270,18 @@ def build_fields(data: Any, problems: Problems, source: str, base: Agreement) ->
             problems.add(path + ("id",), f"duplicate facility id {fid!r}")
             continue
         try:
-            resolve_place(fid)
-            problems.add(path + ("id",), f"{fid!r} is already a catalogue id; pick another id")
+            known = resolve_place(fid)
+            what = "id" if known.id == fid else f"name (of {known.id})"
+            problems.add(path + ("id",), f"{fid!r} is already a catalogue {what}; pick another id")
             continue
         except (UnknownPlace, ValueError):
             pass
         places[fid] = Place(fid, fname or fid, kind, lat, lon, country)
 
-    friendly = v.str_list(top, (), "friendly") or []
+    friendly = list(v.str_list(top, (), "friendly") or [])
     for i, fr in enumerate(friendly):
         try:
-            resolve_place(fr, places)
+            friendly[i] = call_id(fr, resolve_place(fr, places))
         except (UnknownPlace, ValueError) as exc:
             problems.add(("friendly", i), str(exc))
 
