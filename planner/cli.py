@@ -303,8 +303,11 @@ def cmd_compare(args) -> int:
     cmp = compare(plan_a, plan_b)
     if args.output:
         from planner.core.atomic import atomic_write_text
+        from planner.render.maps import map_html, plan_map
 
-        atomic_write_text(args.output, compare_page(cmp))
+        maps = [map_html(plan_map(p, r, offline=True), offline=True)
+                for p, r in ((plan_a, cmp.report_a), (plan_b, cmp.report_b))]
+        atomic_write_text(args.output, compare_page(cmp, *maps))
         print(f"side-by-side page written to {args.output}", file=sys.stderr)
     sys.stdout.write(cmp.to_json() if args.format == "json" else cmp.to_text())
     return EXIT_OK
