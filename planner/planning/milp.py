@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
+from scipy.sparse import bmat, coo_array
+from scipy.sparse.csgraph import connected_components
 
 from planner.planning.timeline import Stay, Timeline
 
@@ -68,8 +69,14 @@ class Programme:
     meta: list[tuple] = field(default_factory=list)
     pairs: dict[tuple[int, int], tuple[float, list[tuple[int, float]]] | None] = field(
         default_factory=dict)
+    #: per pair (j, k): the column (or constant) of q[j,k] and of p[j,k]
+    order: dict[tuple[int, int], tuple] = field(default_factory=dict)
     capped: set[tuple[int, int]] = field(default_factory=set)
     binaries: int = 0
+    #: every given time is a whole minute (then so is every vertex of the programme)
+    whole: bool = True
+    #: the plan's slot times (minutes): slot column i holds t[i] - orig[i]
+    orig: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     # -- building ------------------------------------------------------------------------
     def column(self, lo: float, hi: float, cost: float = 0.0, integer: bool = False) -> int:
@@ -80,7 +87,10 @@ class Programme:
         return len(self.lb) - 1
 
     def row(self, coefs: dict[int, float], lo: float, hi: float, meta=("base", None)) -> int:
-        self.rows.append((coefs, lo, hi))
+        """A row written over the slot times; stored over the slot columns, which hold each
+        time's shift from the plan (so the objective has no constant and bounds are small)."""
+        shift = sum(v * self.orig[c] for c, v in coefs.items() if c < len(self.orig))
+        self.rows.append((coefs, lo - shift, hi - shift))
         self.meta.append(meta)
         return len(self.rows) - 1
 
@@ -114,8 +124,35 @@ class Programme:
                     self.row({p: 1.0, q: -1.0}, -math.inf, 0.0)
                 terms.append((p, -1.0))
             out = (const, terms)
+            self.order[key] = (q if q is not None else 1.0,
+                               p if ej.lo <= sk.hi else 0.0)
+            if (k, j) in self.order:
+                self._pair_cuts(self.order[key], self.order[(k, j)])
         self.pairs[key] = out
         return out
+
+    def _pair_cuts(self, jk, kj) -> None:
+        """Valid rows between the two directions of a pair: one of two stays starts no later
+        than the other (``q[j,k] + q[k,j] >= 1``), and one that has left before the other
+        starts did not start after it (``p[j,k] + q[k,j] <= 1``). They hold for the true
+        order, so no fix is cut off; they tighten the relaxation."""
+        def lin(*parts):
+            coefs, const = {}, 0.0
+            for v in parts:
+                if isinstance(v, float):
+                    const += v
+                else:
+                    coefs[v] = coefs.get(v, 0.0) + 1.0
+            return coefs, const
+
+        (q1, p1), (q2, p2) = jk, kj
+        coefs, const = lin(q1, q2)
+        if coefs:
+            self.row(coefs, 1.0 - const, math.inf)
+        for p, q in ((p1, q2), (p2, q1)):
+            coefs, const = lin(p, q)
+            if coefs:
+                self.row(coefs, -math.inf, 1.0 - const)
 
     def cap_rows(self, k: int, groups: dict[tuple[str, str], list[int]]) -> int:
         """The cap rows at the start of stay ``k`` (one per category it counts in); returns
@@ -178,31 +215,65 @@ class Programme:
                 r_idx.append(i)
                 c_idx.append(col)
                 vals.append(v)
-        n = len(lb)
-        constraints = []
-        if rows:
-            a = coo_array((vals, (r_idx, c_idx)), shape=(len(rows), n)).tocsr()
-            constraints = [LinearConstraint(a, [r[1] for r in self.rows],
-                                            [r[2] for r in self.rows])]
-        res = milp(np.array(cost), integrality=np.array(integer), bounds=Bounds(lb, ub),
-                   constraints=constraints,
+        n, m = len(lb), len(rows)
+        a = coo_array((vals, (r_idx, c_idx)), shape=(m, n)).tocsr()
+        row_lb = np.array([r[1] for r in self.rows], dtype=float)
+        row_ub = np.array([r[2] for r in self.rows], dtype=float)
+        x, status, message = _solve_by_component(
+            a, row_lb, row_ub, np.array(cost), np.array(integer), np.array(lb, dtype=float),
+            np.array(ub, dtype=float), time_limit_s)
+        if x is None:
+            return Solved(status, message, None, None)
+        times = x[: len(self.tl.slots)] + self.orig
+        if self.whole:  # a vertex of whole-minute data is whole: drop the solver's tolerance
+            times = np.round(times)
+        slack = x[slack_cols] if elastic else None
+        return Solved(status, message, times, total_shift_h(self.tl, times), slack)
+
+
+def _solve_by_component(a, row_lb, row_ub, cost, integer, lb, ub, time_limit_s: float):
+    """Solve the programme one connected component at a time (columns linked through rows):
+    stays that can never interact are independent problems, and HiGHS proves small ones
+    quickly. Returns the solution, the worst status (0 optimal, 1 a limit hit, 2 infeasible)
+    and a message."""
+    m, n = a.shape
+    x = np.where(cost > 0, lb, np.clip(0.0, lb, ub))  # a column in no row: its best bound
+    if m == 0:
+        return x, 0, "no rows"
+    graph = bmat([[None, a], [a.T, None]], format="csr")
+    _, label = connected_components(graph, directed=False)
+    row_label, col_label = label[:m], label[m:]
+    status, message = 0, "optimal"
+    for comp in np.unique(row_label):
+        rows = np.flatnonzero(row_label == comp)
+        cols = np.flatnonzero(col_label == comp)
+        if not len(cols):  # rows of constants only (a cap row nothing can change)
+            if np.any(row_lb[rows] > 1e-9) or np.any(row_ub[rows] < -1e-9):
+                return None, 2, "a cap is exceeded by stays that cannot move"
+            continue
+        sub = a[rows][:, cols]
+        res = milp(cost[cols], integrality=integer[cols], bounds=Bounds(lb[cols], ub[cols]),
+                   constraints=[LinearConstraint(sub, row_lb[rows], row_ub[rows])],
                    options={"time_limit": time_limit_s, "mip_rel_gap": 0.0, "disp": False})
         if res.x is None:
-            return Solved(res.status, res.message, None, None)
-        times = res.x[: len(self.tl.slots)]
-        slack = res.x[slack_cols] if elastic else None
-        return Solved(res.status, res.message, times, total_shift_h(self.tl, times), slack)
+            return None, res.status if res.status else 2, res.message
+        x[cols] = res.x
+        if res.status != 0:
+            status, message = max(status, res.status), res.message
+    return x, status, message
 
 
 def build(tl: Timeline, caps: dict[str, int]) -> Programme:
     """The programme's slot columns, deviation columns, links and deadlines (no cap rows)."""
     prog = Programme(tl, caps)
     whole = all(abs(s.orig - round(s.orig)) < 1e-6 for s in tl.slots)
+    prog.whole = whole
+    prog.orig = np.array([s.orig for s in tl.slots], dtype=float)
     for s in tl.slots:
         lo = math.ceil(s.lo - 1e-6) if whole else s.lo
         hi = math.floor(s.hi + 1e-6) if whole else s.hi
         arrival = s.given and s.field in ("arrive", "from")
-        prog.column(lo, hi, cost=(1 / 60 if arrival else 0.0), integer=False)
+        prog.column(lo - s.orig, hi - s.orig, cost=(1 / 60 if arrival else 0.0))
     for i, s in enumerate(tl.slots):
         if s.given and s.field in ("depart", "to") and s.lo < s.hi:
             dev = prog.column(0.0, math.inf, cost=1 / 60)

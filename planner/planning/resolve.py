@@ -113,9 +113,9 @@ def resolve_plan(plan, *, max_shift_days: float = MAX_SHIFT_DAYS, today=None,
     if not 0 < min_stay_share <= 1:
         raise ValueError("min_stay_share must be > 0 and <= 1")
     today_dt = to_datetime(today) if today is not None else None
-    report = plan.check()
-    cap_findings = [f for f in report.finding_list if f.code.startswith("CAP_")]
-    clearances = [f for f in report.finding_list if f.code == "CLEARANCE"]
+    before = _findings(plan, today_dt is not None)
+    cap_findings = [f for f in before if f.code.startswith("CAP_")]
+    clearances = [f for f in before if f.code == "CLEARANCE"]
     late = [f for f in clearances if today_dt is not None
             and pd.Timestamp(f.extra["file_by"]) < pd.Timestamp(today_dt)]
     base = dict(max_shift_days=max_shift_days, min_stay_share=min_stay_share, today=today_dt)
@@ -130,29 +130,12 @@ def resolve_plan(plan, *, max_shift_days: float = MAX_SHIFT_DAYS, today=None,
         return Resolution(plan, "blocked", None, empty, 0.0, cap_findings + late,
                           reasons=exc.reasons, **base)
     caps = dict(plan.agreement.caps)
-    prog = milp.build(tl, caps)
-    groups = milp.groups_of(tl.stays)
-    orig = np.array([s.orig for s in tl.slots])
-    _rows_where_over(prog, tl, orig, milp.over_caps(tl, orig, caps, groups), groups)
-    solved = None
-    rounds = 0
-    while rounds < _MAX_ROUNDS:
-        rounds += 1
-        solved = prog.solve(time_limit_s)
-        if solved.times is None:
-            break
-        over = milp.over_caps(tl, solved.times, caps, groups)
-        if not over:
-            break
-        added = _rows_where_over(prog, tl, solved.times, over, groups)
-        if not added:  # cannot happen: an over-cap start with a row would break that row
-            raise RuntimeError(f"resolve: over a cap at a start already constrained: {over}")
-    stats = dict(rounds=rounds, binaries=prog.binaries,
-                 cap_rows=sum(m[0] == "cap" for m in prog.meta))
-    if solved is None or solved.times is None:
-        reasons = _why_blocked(tl, prog, time_limit_s, solved)
+    search = _search(tl, caps, max_shift_days * 24 * 60, time_limit_s)
+    stats = dict(rounds=search.rounds, binaries=search.binaries, cap_rows=search.cap_rows)
+    if search.reasons:
         return Resolution(plan, "blocked", None, empty, 0.0, cap_findings + late,
-                          reasons=reasons, **stats, **base)
+                          reasons=search.reasons, **stats, **base)
+    solved = search
     changes, new_times = _changes(tl, solved.times)
     fixed = _copy(plan, new_times)
     notes = []
@@ -161,13 +144,110 @@ def resolve_plan(plan, *, max_shift_days: float = MAX_SHIFT_DAYS, today=None,
         fixed.horizon_end = plan.latest_time()
         notes.append(f"horizon_end set to {fmt_minute(fixed.horizon_end)} (the latest time "
                      "of the plan before the fix), so open-ended stays end where they did")
-    optimal = solved.status == 0
+    optimal = search.optimal
     if not optimal:
         notes.append(f"the solver stopped at its time limit ({time_limit_s:g} s): this is the "
                      "best fix found, not a proven optimum")
-    notes += _recheck(report, fixed, today_dt)
+    notes += _recheck(before, fixed, today_dt)
     return Resolution(plan, "resolved", fixed, changes, float(changes["shift_h"].abs().sum()),
                       cap_findings + late, notes=notes, optimal=optimal, **stats, **base)
+
+
+#: The first search box, minutes: each component is solved with its times within this of the
+#: plan, then within a larger box only if its cost exceeds the box (see :func:`_search`).
+FIRST_BOX_MIN = 12 * 60
+
+
+@dataclass
+class _Search:
+    times: np.ndarray | None = None
+    optimal: bool = True
+    reasons: list[str] = field(default_factory=list)
+    rounds: int = 0
+    binaries: int = 0
+    cap_rows: int = 0
+
+
+def _search(tl: Timeline, caps: dict[str, int], max_shift_min: float,
+            time_limit_s: float) -> _Search:
+    """Solve component by component in growing boxes.
+
+    The timeline splits into components that never interact (:func:`timeline.components`);
+    only those with a stay over a cap, or a clearance filed late, need solving. Each is solved
+    with its times held within a box of ``b`` minutes of the plan. A component whose optimum
+    in the box costs ``C <= b`` is optimal outright: any fix that moves some time by more
+    than ``b`` costs more than ``b`` (a computed time moves exactly as the given time it
+    follows). The others are solved again in a box of ``max(2b, C)``, up to the limit
+    ``max_shift_min``, where the solver's own proof decides.
+    """
+    from planner.planning.timeline import boxed, components
+
+    out = _Search()
+    label = components(tl)
+    orig = np.array([s.orig for s in tl.slots])
+    values = orig.copy()
+    groups = milp.groups_of(tl.stays)
+    pending = {int(label[tl.stays[k].start]) for k, _, _ in milp.over_caps(tl, orig, caps,
+                                                                             groups)}
+    for d in tl.deadlines:
+        if sum(c * orig[v] for v, c in d.coefs.items()) < d.rhs - 1e-6:
+            pending.add(int(label[next(iter(d.coefs))]))
+    given = np.array([s.given for s in tl.slots])
+    box = min(max_shift_min, FIRST_BOX_MIN)
+    while pending:
+        last = box >= max_shift_min
+        free = np.isin(label, sorted(pending))
+        try:
+            tb = boxed(tl, box, free, values)
+        except Blocked as exc:
+            if last:
+                out.reasons = exc.reasons
+                return out
+            box = min(max_shift_min, 2 * box)
+            continue
+        solved, prog = _solve_lazy(tb, caps, time_limit_s, out)
+        if solved.times is None:
+            if last:
+                out.reasons = _why_blocked(tb, prog, time_limit_s, solved)
+                return out
+            box = min(max_shift_min, 2 * box)
+            continue
+        worst = 0.0
+        for comp in sorted(pending):
+            cols = label == comp
+            cost = float(np.abs(solved.times[cols & given] - orig[cols & given]).sum())
+            if cost <= box + 1e-6 or last:
+                values[cols] = solved.times[cols]
+                pending.discard(comp)
+                out.optimal &= solved.status == 0
+            else:
+                worst = max(worst, cost)
+        box = min(max_shift_min, max(2 * box, worst))
+    out.times = values
+    return out
+
+
+def _solve_lazy(tl: Timeline, caps: dict[str, int], time_limit_s: float, out: _Search):
+    """Solve with cap rows added where the solution is over a cap, until it is not."""
+    prog = milp.build(tl, caps)
+    groups = milp.groups_of(tl.stays)
+    now = np.array([min(max(s.orig, s.lo), s.hi) for s in tl.slots])
+    _rows_where_over(prog, tl, now, milp.over_caps(tl, now, caps, groups), groups)
+    solved = None
+    for _ in range(_MAX_ROUNDS):
+        out.rounds += 1
+        solved = prog.solve(time_limit_s)
+        if solved.times is None:
+            break
+        over = milp.over_caps(tl, solved.times, caps, groups)
+        if not over:
+            break
+        if not _rows_where_over(prog, tl, solved.times, over, groups):
+            # cannot happen: an over-cap start with a row would break that row
+            raise RuntimeError(f"resolve: over a cap at a start already constrained: {over}")
+    out.binaries += prog.binaries
+    out.cap_rows += sum(m[0] == "cap" for m in prog.meta)
+    return solved, prog
 
 
 def _rows_where_over(prog: milp.Programme, tl: Timeline, times: np.ndarray, over, groups) -> int:
@@ -219,21 +299,38 @@ def _copy(plan, new_times: dict):
     return dataclasses.replace(plan, assets=assets, detachments=dets, _cache={})
 
 
-def _recheck(before, fixed, today) -> list[str]:
+#: The checks whose findings times can change (the crossings and their clearances only count
+#: with ``--today``: they are the slow ones, and without it no time constrains them).
+TIMED_CHECKS = ("schedule", "caps", "term", "purpose", "range", "nsr")
+
+
+def _findings(plan, clearances: bool) -> list:
+    """The findings of the checks that times affect (with the clearances when asked), from
+    the plan's cached report when it has one."""
+    cached = plan._cache.get(("check", False))  # noqa: SLF001
+    if cached is not None:
+        return list(cached.finding_list)
+    import planner.checks.run  # noqa: F401  (the checks register)
+    from planner.checks.registry import CheckContext, run_registered
+
+    only = TIMED_CHECKS + (("crossings",) if clearances else ())
+    return run_registered(CheckContext(plan, plan.schedule()), only=only)
+
+
+def _recheck(before: list, fixed, today) -> list[str]:
     """The fixed plan checked again: what it still or newly faults (beyond the caps)."""
-    after = fixed.check()
+    after = _findings(fixed, today is not None)
     notes = []
-    caps_left = [f for f in after.finding_list if f.code.startswith("CAP_")]
+    caps_left = [f for f in after if f.code.startswith("CAP_")]
     if caps_left:
         notes.append("the fixed plan still has cap findings (a defect of resolve; please "
                      "report it): " + "; ".join(f.message for f in caps_left))
-    old = {(f.code, tuple(f.assets), f.host) for f in before.finding_list
-           if f.severity == "error"}
-    for f in after.finding_list:
+    old = {(f.code, tuple(f.assets), f.host) for f in before if f.severity == "error"}
+    for f in after:
         if f.severity == "error" and (f.code, tuple(f.assets), f.host) not in old:
             notes.append(f"new in the fixed plan: {f.code}: {f.message}")
     if today is not None:
-        for f in after.finding_list:
+        for f in after:
             if f.code == "CLEARANCE" and pd.Timestamp(f.extra["file_by"]) < pd.Timestamp(today):
                 notes.append(f"still late: {f.message}")
     return notes

@@ -25,10 +25,12 @@ solver runs, so that a plan whose fixed times cannot be met is refused with the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from planner.core.units import fmt_minute, to_datetime
@@ -357,3 +359,60 @@ def _no_time(tl: Timeline, s: Slot) -> str:
 def slot_time(tl: Timeline, value: float) -> dt.datetime:
     """A solver value (minutes) as a datetime rounded to the minute."""
     return to_datetime(tl.time(round(value)))
+
+
+def components(tl: Timeline) -> np.ndarray:
+    """A component label per slot: slots are together when a link joins them (one asset's
+    itinerary, one detachment) or when they belong to stays of one party in one host whose
+    windows (earliest start to latest end, within the bounds) overlap. Different components
+    never interact: each is a problem of its own."""
+    n = len(tl.slots)
+    parent = np.arange(n)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for ln in tl.links:
+        union(ln.a, ln.b)
+    for d in tl.deadlines:
+        first = next(iter(d.coefs))
+        for v in d.coefs:
+            union(first, v)
+    groups: dict[tuple[str, str], list] = {}
+    for s in tl.stays:
+        groups.setdefault((s.host, s.nation), []).append(s)
+    for stays in groups.values():
+        wins = sorted((tl.slots[s.start].lo, tl.slots[s.end].hi, s.start) for s in stays)
+        head, reach = None, -INF
+        for lo, hi, start in wins:
+            if head is not None and lo < reach:
+                union(head, start)
+                reach = max(reach, hi)
+            else:
+                head, reach = start, hi
+    return np.array([find(i) for i in range(n)])
+
+
+def boxed(tl: Timeline, box_min: float, free: np.ndarray, values: np.ndarray) -> Timeline:
+    """A copy of ``tl`` where the ``free`` slots may move at most ``box_min`` minutes from
+    where the plan has them and every other slot is held at ``values``; bounds propagated
+    again (raises :class:`Blocked` when the box is too small)."""
+    slots = []
+    for i, s in enumerate(tl.slots):
+        c = dataclasses.replace(s)
+        if free[i]:
+            _bound(c, s.orig - box_min, s.orig + box_min, "the search box", "the search box")
+        else:
+            c.lo = c.hi = float(values[i])
+        slots.append(c)
+    out = Timeline(tl.ref, slots, tl.links, tl.stays, tl.deadlines)
+    propagate(out)
+    return out
