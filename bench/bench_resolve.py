@@ -1,10 +1,11 @@
 """Benchmark: ``relos resolve`` on a plan of 100 assets and 1,000 calls (target: under 10 s).
 
 The plan: 50 Russian warships calling at Indian ports and 50 Indian warships calling at Russian
-ones, ten calls each over a year (home port, four host ports, back home, twice), stays of
-2-6 days, start dates drawn so that the cap of 5 warships (and sometimes personnel) is
-exceeded in several places. Timed: the first check (routing every leg and every check, which
-resolve needs too), then resolve itself (timeline, mixed-integer programme, writing the fixed
+ones, ten calls each (home port, four host ports, back home, four more), stays of 2-6 days, first
+departures drawn over 1,500 days of the agreement's term, so that the cap of 5 warships is
+exceeded in a few places (``--spread-days 1000`` crowds it: about 11 cap findings).
+Timed: the first check (routing every leg and every check, which resolve needs too), then
+resolve itself (timeline, mixed-integer programme, writing the fixed
 plan's objects, and checking the fixed plan again).
 
     python bench/bench_resolve.py [--assets 100] [--seed 3]
@@ -26,8 +27,9 @@ HOST_PORTS = {"RUS": ["visakhapatnam", "kochi", "chennai", "karwar", "port-blair
                       "arkhangelsk"]}
 
 
-def make_plan(n_assets: int = 100, seed: int = 3) -> dict:
-    """The benchmark plan as a dict (10 calls per asset)."""
+def make_plan(n_assets: int = 100, seed: int = 3, spread_days: int = 1500) -> dict:
+    """The benchmark plan as a dict (10 calls per asset, first departures spread over
+    ``spread_days``)."""
     rng = random.Random(seed)
     t0 = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
     assets = []
@@ -35,7 +37,7 @@ def make_plan(n_assets: int = 100, seed: int = 3) -> dict:
         nation = "RUS" if a % 2 == 0 else "IND"
         home = HOME[nation]
         ports = HOST_PORTS[nation]
-        t = t0 + dt.timedelta(days=rng.randrange(0, 1000))
+        t = t0 + dt.timedelta(days=rng.randrange(0, spread_days))
         itin = [{"at": home, "depart": t.strftime("%Y-%m-%dT%H:%MZ")}]
         for _ in range(2):
             stops = rng.sample(ports, 4)
@@ -70,9 +72,9 @@ def with_times(data: dict, plan: Plan) -> dict:
     return out
 
 
-def build(n_assets: int, seed: int) -> Plan:
+def build(n_assets: int, seed: int, spread_days: int = 1500) -> Plan:
     """The timed benchmark plan."""
-    data = make_plan(n_assets, seed)
+    data = make_plan(n_assets, seed, spread_days)
     untimed = {**data, "assets": [
         {**a, "itinerary": [{k: v for k, v in c.items() if k != "stay_h"} for c in
                             a["itinerary"]]} for a in data["assets"]]}
@@ -86,8 +88,10 @@ def main() -> None:
     ap.add_argument("--assets", type=int, default=100)
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--max-shift-days", type=float, default=10)
+    ap.add_argument("--spread-days", type=int, default=1500,
+                    help="first departures drawn over this many days (fewer: more crowded)")
     args = ap.parse_args()
-    plan = build(args.assets, args.seed)
+    plan = build(args.assets, args.seed, args.spread_days)
     n_calls = sum(len(a.itinerary) for a in plan.assets)
     t = time.perf_counter()
     report = plan.check()

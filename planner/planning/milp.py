@@ -252,6 +252,12 @@ def _solve_by_component(a, row_lb, row_ub, cost, integer, lb, ub, time_limit_s: 
                 return None, 2, "a cap is exceeded by stays that cannot move"
             continue
         sub = a[rows][:, cols]
+        x0 = np.clip(0.0, lb[cols], ub[cols])
+        at_best = np.all((cost[cols] == 0) | ((cost[cols] > 0) & (x0 <= lb[cols])))
+        ax = sub @ x0
+        if at_best and np.all(ax >= row_lb[rows] - 1e-9) and np.all(ax <= row_ub[rows] + 1e-9):
+            x[cols] = x0  # nothing moves, and every column is at its cheapest: optimal
+            continue
         res = milp(cost[cols], integrality=integer[cols], bounds=Bounds(lb[cols], ub[cols]),
                    constraints=[LinearConstraint(sub, row_lb[rows], row_ub[rows])],
                    options={"time_limit": time_limit_s, "mip_rel_gap": 0.0, "disp": False})

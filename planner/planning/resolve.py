@@ -149,6 +149,7 @@ def resolve_plan(plan, *, max_shift_days: float = MAX_SHIFT_DAYS, today=None,
         notes.append(f"the solver stopped at its time limit ({time_limit_s:g} s): this is the "
                      "best fix found, not a proven optimum")
     notes += _recheck(before, fixed, today_dt)
+    notes += _recheck_nsr(plan, fixed, set(changes["asset"]))
     return Resolution(plan, "resolved", fixed, changes, float(changes["shift_h"].abs().sum()),
                       cap_findings + late, notes=notes, optimal=optimal, **stats, **base)
 
@@ -300,8 +301,9 @@ def _copy(plan, new_times: dict):
 
 
 #: The checks whose findings times can change (the crossings and their clearances only count
-#: with ``--today``: they are the slow ones, and without it no time constrains them).
-TIMED_CHECKS = ("schedule", "caps", "term", "purpose", "range", "nsr")
+#: with ``--today``: they are the slow ones, and without it no time constrains them; the NSR
+#: ice check runs again only for assets moved that sail the NSR).
+TIMED_CHECKS = ("schedule", "caps", "term", "purpose", "range")
 
 
 def _findings(plan, clearances: bool) -> list:
@@ -334,6 +336,27 @@ def _recheck(before: list, fixed, today) -> list[str]:
             if f.code == "CLEARANCE" and pd.Timestamp(f.extra["file_by"]) < pd.Timestamp(today):
                 notes.append(f"still late: {f.message}")
     return notes
+
+
+def _recheck_nsr(plan, fixed, moved: set[str]) -> list[str]:
+    """``NSR_ICE`` errors new in the fixed plan (a month changed), for moved assets that sail
+    the Northern Sea Route."""
+    legs = plan.schedule().legs
+    nsr_assets = {a for a, p in zip(legs["asset"], legs["passages"], strict=True)
+                  if "nsr" in p} & moved
+    if not nsr_assets:
+        return []
+    from planner.checks.nsr import nsr_findings
+
+    def errors(p):
+        sub = dataclasses.replace(p, assets=[a for a in p.assets if a.id in nsr_assets],
+                                  _cache={})
+        return {(f.code, tuple(f.assets), f.leg) for f in nsr_findings(sub, sub.schedule())
+                if f.severity == "error"}
+
+    old = errors(plan)
+    return [f"new in the fixed plan: {f[0]} for {', '.join(f[1])}" for f in
+            sorted(errors(fixed) - old)]
 
 
 def _why_blocked(tl: Timeline, prog: milp.Programme, time_limit_s: float,
