@@ -17,6 +17,14 @@ Formulation
     lazily (only at starts over a cap, in the plan and then in each solution) and the solve
     repeated until the solution is within every cap, which makes it optimal for the full
     programme. HiGHS (``scipy.optimize.milp``) proves the optimum (``mip_rel_gap`` 0).
+Search
+    The plan splits into components that never interact (one asset's itinerary; stays of one
+    party in one host whose windows overlap), solved apart, and a component where nothing
+    need move skips the solver. Each is solved first with its times within 12 h of the plan:
+    an optimum costing ``C`` no more than the box is optimal outright (any fix moving a time
+    further costs more than that), otherwise it is solved again in a box of ``max(2b, C)``,
+    up to ``max_shift_days``. Small boxes keep the big-M constants, and so the relaxation,
+    tight.
 Rules kept
     arrivals are only delayed (given or computed); departures move either way; no leg is
     flown or sailed faster than the planning speed (``distance_km / speed_kmh``, as the
@@ -31,9 +39,10 @@ Limits
     fix never reroutes, drops a call or changes a purpose. Other checks that depend on dates
     (``NSR_ICE`` by month, clearances without ``--today``) are not constraints; the fixed plan
     is checked again and anything new is reported. The number of binaries grows with the
-    pairs of stays that could overlap within ``max_shift_days`` near a cap; a very crowded
-    plan with a large shift allowance may reach the solver's time limit, and the result then
-    says it is the best found, not a proven optimum.
+    pairs of stays that could overlap within the box near a cap, and the big-M relaxation is
+    weak when stays overlap by much less than the box: a crowded plan (the benchmark's
+    ``--spread-days 1000``: 11 cap findings, components needing 200 h of shifts) reaches the
+    solver's time limit, and the result then says it is the best found, not a proven optimum.
 """
 
 from __future__ import annotations
