@@ -7,14 +7,17 @@ The public API (CONTRACT section 5)::
 The package is grouped by the stages of the data flow (docs/ARCHITECTURE.md):
 ``core`` (units, time, paths, caches) -> ``layers`` (catalogue, territory, NSR, sea network,
 clearance register) -> ``model`` (plan objects and loading) -> ``routing`` (sea, air,
-schedule, refuelling, reach) -> ``checks`` (a registry of checks) -> ``render`` (report,
-charts, maps), joined by :mod:`planner.api` and driven by :mod:`planner.cli`.
+schedule, refuelling, reach) -> ``checks`` (a registry of checks) -> ``planning`` (resolve,
+compare) -> ``render`` (report, charts, maps), joined by :mod:`planner.api` and driven by
+:mod:`planner.cli`.
 """
 
 from planner.api import build_schedule, check_plan, plan_map
 from planner.layers.catalogue import Place, UnknownPlace, facilities, resolve_place
 from planner.model.agreement import RELOS, Agreement, load_agreement
 from planner.model.plan import Plan, PlanError
+from planner.planning.compare import Comparison, compare
+from planner.planning.resolve import Resolution, resolve_plan
 from planner.render.export import export_plan
 from planner.render.report import Report
 from planner.routing.air import NoRoute, air_route
@@ -23,9 +26,9 @@ from planner.routing.route import Route
 from planner.routing.sea import NoSeaRoute, sea_route
 
 __all__ = [
-    "RELOS", "Agreement", "NoRoute", "NoSeaRoute", "Place", "Plan", "PlanError", "Report",
-    "Route", "UnknownPlace", "air_route", "build_schedule", "check_plan", "export_plan",
-    "facilities",
-    "load_agreement", "plan_map", "reach", "reach_area", "resolve_place", "sea_route",
+    "RELOS", "Agreement", "Comparison", "NoRoute", "NoSeaRoute", "Place", "Plan", "PlanError",
+    "Report", "Resolution", "Route", "UnknownPlace", "air_route", "build_schedule",
+    "check_plan", "compare", "export_plan", "facilities", "load_agreement", "plan_map",
+    "reach", "reach_area", "resolve_place", "resolve_plan", "sea_route",
 ]
 __version__ = "0.2.0"

@@ -87,6 +87,28 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--kind", help="port or airbase")
     f.add_argument("--format", choices=("table", "csv", "geojson"), default="table")
 
+    rs = sub.add_parser("resolve", help="the smallest time changes that clear every cap finding")
+    rs.add_argument("plan")
+    rs.add_argument("-o", "--output", metavar="FIXED.yaml",
+                    help="where to write the fixed plan (default <plan>.resolved.yaml beside it)")
+    rs.add_argument("--max-shift-days", type=float, default=10.0,
+                    help="largest shift of any one time, days (default 10)")
+    rs.add_argument("--today", help="also move what must move so every clearance can still "
+                    "be filed on time (a date or time, UTC)")
+    rs.add_argument("--min-stay-share", type=float, default=0.5,
+                    help="least share of its planned length a stay keeps (default 0.5)")
+    rs.add_argument("--format", choices=("text", "json"), default="text")
+    rs.add_argument("--meta")
+    rs.add_argument("--agreement")
+
+    cp = sub.add_parser("compare", help="two plans side by side")
+    cp.add_argument("plan", metavar="PLAN_A")
+    cp.add_argument("plan_b", metavar="PLAN_B")
+    cp.add_argument("--format", choices=("text", "json"), default="text")
+    cp.add_argument("-o", "--output", metavar="FILE.html",
+                    help="also write an HTML page with the two maps side by side")
+    cp.add_argument("--agreement")
+
     d = sub.add_parser("demo", help="check and map the bundled example plan")
     d.add_argument("-o", "--output", help="HTML file (default maps/<plan>.html)")
     _map_output_options(d)
@@ -335,6 +357,60 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
+def cmd_resolve(args) -> int:
+    from planner.model.validate import parse_time
+    from planner.planning.fixed_yaml import write_fixed
+    from planner.planning.resolve import resolution_json, resolution_text, resolve_plan
+
+    today = None
+    if args.today:
+        try:
+            today = parse_time(args.today)
+        except ValueError as exc:
+            raise BadInput(f"--today: {exc}") from None
+    if not args.max_shift_days >= 0:
+        raise BadInput("--max-shift-days must be >= 0")
+    if not 0 < args.min_stay_share <= 1:
+        raise BadInput("--min-stay-share must be > 0 and <= 1")
+    plan = _load(args)
+    out = Path(args.output) if args.output else None
+    if out is not None and out.suffix.lower() not in (".yaml", ".yml"):
+        raise BadInput(f"-o {out}: the fixed plan is written as YAML (.yaml or .yml)")
+    if out is not None and out.resolve() == Path(args.plan).resolve():
+        raise BadInput(f"-o {out}: will not overwrite the plan itself")
+    res = resolve_plan(plan, max_shift_days=args.max_shift_days, today=today,
+                       min_stay_share=args.min_stay_share)
+    written = None
+    if res.status == "resolved":
+        src = Path(args.plan)
+        out = out or src.with_name(f"{src.stem}.resolved.yaml")
+        written = write_fixed(res, out)
+    if args.format == "json":
+        sys.stdout.write(resolution_json(res, written))
+    else:
+        sys.stdout.write(resolution_text(res, written))
+    return EXIT_OK if res.ok else EXIT_FINDINGS
+
+
+def cmd_compare(args) -> int:
+    from planner.planning.compare import compare, compare_page
+
+    plan_a = _load(args)
+    args_b = argparse.Namespace(**{**vars(args), "plan": args.plan_b})
+    plan_b = _load(args_b)
+    cmp = compare(plan_a, plan_b)
+    if args.output:
+        from planner.core.atomic import atomic_write_text
+        from planner.render.maps import map_html, plan_map
+
+        maps = [map_html(plan_map(p, r, offline=True), offline=True)
+                for p, r in ((plan_a, cmp.report_a), (plan_b, cmp.report_b))]
+        atomic_write_text(args.output, compare_page(cmp, *maps))
+        print(f"side-by-side page written to {args.output}", file=sys.stderr)
+    sys.stdout.write(cmp.to_json() if args.format == "json" else cmp.to_text())
+    return EXIT_OK
+
+
 def demo_plan_path() -> Path:
     """The bundled example plan (shipped in the package's geodata)."""
     from planner.core.paths import geodata_path
@@ -343,7 +419,8 @@ def demo_plan_path() -> Path:
 
 
 COMMANDS = {"check": cmd_check, "map": cmd_map, "route": cmd_route, "reach": cmd_reach,
-            "facilities": cmd_facilities, "demo": cmd_demo, "export": cmd_export}
+            "facilities": cmd_facilities, "resolve": cmd_resolve, "compare": cmd_compare,
+            "demo": cmd_demo, "export": cmd_export}
 
 
 def _terminate(signum, frame):  # turn SIGTERM into a clean exit so temp files are removed

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "planner"
-STAGES = ("core", "layers", "model", "routing", "checks", "render", "api", "cli")
+STAGES = ("core", "layers", "model", "routing", "checks", "planning", "render", "api", "cli")
 
 
 def _modules(pkg: Path = PKG) -> dict[str, Path]:

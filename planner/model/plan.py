@@ -4,8 +4,9 @@ Loading never half-succeeds: every problem in a plan is collected and raised tog
 :class:`PlanError` whose ``problems`` each name the file, the line and the field, e.g.
 ``plan.yaml:14: assets[2].speed_kn: must be > 0``.
 
-``schedule()``, ``check()`` and ``map()`` belong to higher stages (routing, checks, render);
-they reach them through the public face :mod:`planner`, the one seam from the model upward.
+``schedule()``, ``check()``, ``map()`` and ``resolve()`` belong to higher stages (routing,
+checks, planning, render); they reach them through the public face :mod:`planner`, the one
+seam from the model upward.
 """
 
 from __future__ import annotations
@@ -120,6 +121,26 @@ class Plan:
         atomically; returns the path. Raises ValueError for another extension."""
         return _face().export_plan(self, self.check(transit=transit), path,
                                    remind_days=remind_days)
+
+    def resolve(self, max_shift_days: float = 10.0, *, today=None,
+                min_stay_share: float = 0.5) -> Plan | None:
+        """The smallest change of this plan's times that clears every ``CAP_*`` finding
+        (``relos resolve``; :mod:`planner.planning.resolve` says how and within which rules).
+
+        Returns a new plan whose ``changes`` is a DataFrame (asset, call, at, field, old,
+        new, shift_h; ``shift_h`` in hours, signed) and whose ``resolution`` holds the rest
+        (total shift, whether proven optimal, notes), or None when nothing within the limits
+        works (``planner.resolve_plan(plan)`` then says what blocks). ``max_shift_days``:
+        largest shift of any one time, days; ``today``: also keep every clearance fileable on
+        or after it; ``min_stay_share``: least share of its length a stay keeps.
+        """
+        res = _face().resolve_plan(self, max_shift_days=max_shift_days, today=today,
+                                   min_stay_share=min_stay_share)
+        if res.plan is None:
+            return None
+        res.plan.changes = res.changes
+        res.plan.resolution = res
+        return res.plan
 
 
 def _face():
