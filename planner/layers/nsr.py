@@ -60,11 +60,10 @@ def normalise_ice_class(ice_class: str | None) -> str:
 def rule(ice_class: str | None, sea: str, month: int) -> str:
     """``independent``, ``escort`` or ``no`` for a class in a sea in a month (1-12)."""
     c = normalise_ice_class(ice_class)
-    df = ice_rules()
-    row = df[(df["sea"] == sea) & (df["month"] == int(month))]
-    if row.empty:
+    row = _rule_lookup().get((sea, int(month)))
+    if row is None:
         raise ValueError(f"no NSR ice rule for sea {sea!r} month {month}")
-    return str(row.iloc[0][c])
+    return row[c]
 
 
 def permitted(ice_class: str | None, sea: str, month: int) -> bool:
