@@ -29,4 +29,5 @@ def test_notebook_runs():
     assert not [o for o in outputs if o.output_type == "error"]
     text = json.dumps([o.get("data", {}) for o in outputs])
     assert "CAP_WARSHIPS" in text
+    assert "shift_h" in text  # resolve's table of changes is shown
     assert "leaflet" in text.lower() or "folium" in text.lower()
