@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import signal
 import sys
 import traceback
@@ -20,12 +21,129 @@ class BadInput(Exception):
     """A command-line problem reported as exit 2."""
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="relos", description="RELOS port and airspace planner")
-    p.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = p.add_subparsers(dest="command", required=True)
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose every refusal is one line, ``relos: SUBCOMMAND: what``, and
+    exit code 2 (argparse prints the usage block first, which buries the reason)."""
 
-    c = sub.add_parser("check", help="run every check on a plan")
+    def error(self, message: str):
+        sub = self.prog.removeprefix("relos").strip()
+        message = message.removeprefix("argument ")
+        where = f"{sub}: " if sub else ""
+        self.exit(EXIT_BAD_INPUT, f"relos: {where}{message} (see {self.prog} --help)\n")
+
+
+# -- argument types: each refuses a bad value at parse time with the reason and the choices ---
+def _ice_class(text: str) -> str:
+    """``--ice-class``: a class of :data:`planner.layers.nsr.ICE_CLASSES` (any case)."""
+    from planner.layers.nsr import ICE_CLASSES, normalise_ice_class
+
+    try:
+        return normalise_ice_class(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ice class; use one of {', '.join(ICE_CLASSES)}") from None
+
+
+def _date(text: str):
+    """``--date``: an ISO 8601 date or UTC time, read as plan times are (an aware UTC
+    datetime); an impossible date says why."""
+    from planner.model.times import parse_time, year_problem
+
+    try:
+        t = parse_time(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    why = year_problem(t)
+    if why is not None:
+        raise argparse.ArgumentTypeError(why)
+    return t
+
+
+def _passages(text: str) -> str:
+    """``--avoid``: comma-separated passage names, each one of ``PASSAGES``."""
+    from planner.layers.catalogue import suggest
+    from planner.layers.sea_network import PASSAGES
+
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    for name in names:
+        if name not in PASSAGES:
+            hint = suggest(name, list(PASSAGES), n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise argparse.ArgumentTypeError(
+                f"unknown passage {name!r}{extra}; known: {', '.join(PASSAGES)}")
+    return ",".join(names)
+
+
+def _country(text: str) -> str:
+    """An ISO 3166-1 alpha-3 country code (any case), upper-cased."""
+    from planner.model.validate import valid_nation
+
+    code = text.strip().upper()
+    if not valid_nation(code):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is no country: give an ISO 3166-1 alpha-3 code such as IND or RUS")
+    return code
+
+
+def _countries(text: str) -> str:
+    """``--deny``: comma-separated ISO3 codes."""
+    return ",".join(_country(c) for c in text.split(",") if c.strip())
+
+
+def _positive(text: str) -> float:
+    """A finite number > 0 (a range)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be a finite number > 0")
+    return value
+
+
+def _count(text: str) -> int:
+    """A whole number >= 0 (stops)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} must be >= 0")
+    return value
+
+
+def _place(text: str) -> str:
+    """FROM/TO: a catalogue id, alias or ``"lat,lon"`` that resolves (the text is kept)."""
+    from planner.layers.catalogue import UnknownPlace, resolve_place
+
+    try:
+        resolve_place(text)
+    except (UnknownPlace, ValueError) as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _add_global(p: argparse.ArgumentParser, top: bool) -> None:
+    """The options every subcommand takes, before or after its name (CONTRACT section 3:
+    ``relos check plan.yaml --debug``). After the name they default to SUPPRESS, so a
+    subcommand that is not given one keeps the value given before it."""
+    default = False if top else argparse.SUPPRESS
+    p.add_argument("--debug", action="store_true", default=default,
+                   help="show tracebacks of internal errors")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="relos", description="RELOS port and airspace planner")
+    _add_global(p, top=True)
+    common = argparse.ArgumentParser(add_help=False)
+    _add_global(common, top=False)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                         parser_class=_Parser)
+
+    def command(name: str, **kw) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kw)
+
+    c = command("check", help="run every check on a plan")
     c.add_argument("plan")
     c.add_argument("--format", choices=("text", "json"), default="text")
     c.add_argument("--transit", action="store_true",
@@ -37,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--register", metavar="FILE.csv",
                    help="clearance lead times overriding the built-in register")
 
-    m = sub.add_parser("map", help="write the plan's map with its findings")
+    m = command("map", help="write the plan's map with its findings")
     m.add_argument("plan")
     m.add_argument("-o", "--output", help="HTML file (default maps/<plan>.html)")
     m.add_argument("--offline", action="store_true",
@@ -47,33 +165,35 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--meta")
     m.add_argument("--agreement")
 
-    r = sub.add_parser("route", help="one route")
-    r.add_argument("origin", metavar="FROM")
-    r.add_argument("destination", metavar="TO")
+    r = command("route", help="one route")
+    r.add_argument("origin", metavar="FROM", type=_place)
+    r.add_argument("destination", metavar="TO", type=_place)
     r.add_argument("--mode", choices=("sea", "air"), default="sea")
-    r.add_argument("--avoid", default="", help="passages to avoid, comma-separated")
-    r.add_argument("--deny", default="", help="air: countries (ISO3) to keep out of")
-    r.add_argument("--ice-class", default=None)
-    r.add_argument("--date", default=None, help="sailing date (NSR ice rules)")
+    r.add_argument("--avoid", default="", type=_passages,
+                   help="passages to avoid, comma-separated")
+    r.add_argument("--deny", default="", type=_countries,
+                   help="air: countries (ISO3) to keep out of")
+    r.add_argument("--ice-class", default=None, type=_ice_class)
+    r.add_argument("--date", default=None, type=_date, help="sailing date (NSR ice rules)")
     r.add_argument("--format", choices=("text", "json"), default="text")
 
-    rc = sub.add_parser("reach", help="what is reachable from a place")
-    rc.add_argument("origin", metavar="FROM")
+    rc = command("reach", help="what is reachable from a place")
+    rc.add_argument("origin", metavar="FROM", type=_place)
     g = rc.add_mutually_exclusive_group(required=True)
-    g.add_argument("--range-nm", type=float)
-    g.add_argument("--range-km", type=float)
+    g.add_argument("--range-nm", type=_positive)
+    g.add_argument("--range-km", type=_positive)
     rc.add_argument("--mode", choices=("sea", "air"), default="sea")
-    rc.add_argument("--stops", type=int, default=0)
+    rc.add_argument("--stops", type=_count, default=0)
     rc.add_argument("-o", "--output", help="write a map of the reachable area")
     rc.add_argument("--offline", action="store_true")
     rc.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
-    f = sub.add_parser("facilities", help="the facility catalogue")
-    f.add_argument("--country")
+    f = command("facilities", help="the facility catalogue")
+    f.add_argument("--country", type=_country)
     f.add_argument("--kind", choices=("port", "airbase"))
     f.add_argument("--format", choices=("table", "csv", "geojson"), default="table")
 
-    d = sub.add_parser("demo", help="check and map the bundled example plan")
+    d = command("demo", help="check and map the bundled example plan")
     d.add_argument("-o", "--output", help="HTML file (default maps/<plan>.html)")
     d.add_argument("--offline", action="store_true")
     return p
@@ -248,6 +368,19 @@ COMMANDS = {"check": cmd_check, "map": cmd_map, "route": cmd_route, "reach": cmd
             "facilities": cmd_facilities, "demo": cmd_demo}
 
 
+def _bad_input_errors() -> tuple[type[Exception], ...]:
+    """The errors the layers and routers raise for a request that cannot be met (an unknown
+    place, no route with those passages avoided or countries denied, a bad agreement or
+    register file): each is the user's input, reported as exit 2, never an internal error."""
+    from planner.layers.catalogue import UnknownPlace
+    from planner.layers.register import RegisterError
+    from planner.model.agreement import AgreementError
+    from planner.routing.air import NoRoute
+    from planner.routing.sea import NoSeaRoute
+
+    return (UnknownPlace, NoRoute, NoSeaRoute, AgreementError, RegisterError)
+
+
 def _terminate(signum, frame):  # turn SIGTERM into a clean exit so temp files are removed
     raise SystemExit(128 + signum)
 
@@ -277,6 +410,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except _bad_input_errors() as exc:  # documented refusals of the layers and routers
+        print(f"relos: {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as exc:  # no traceback reaches a user unless asked for
         if args.debug:
             traceback.print_exc()
