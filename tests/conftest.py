@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -70,6 +72,32 @@ def run_relos(*args: str, cwd: Path | None = None, timeout: float = 300):
 @pytest.fixture
 def relos():
     return run_relos
+
+
+#: Seconds after which an in-process step counts as hung. Not a speed limit: the steps guarded
+#: take milliseconds, their timings are printed by bench/bench_refusals.py; the guard only turns
+#: a hang (issue 7: an alias bomb walked 9**9 paths) into a failure instead of a stuck suite.
+HANG_S = 120
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: float = HANG_S):
+    """Fail (``TimeoutError``) if the block is still running after ``seconds`` (main thread,
+    POSIX; elsewhere the block runs unguarded)."""
+    def hung(signum, frame):
+        raise TimeoutError(f"still running after {seconds:.0f} s: hung")
+
+    try:
+        old = signal.signal(signal.SIGALRM, hung)
+    except (ValueError, AttributeError):  # not the main thread, or no SIGALRM
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 #: Timestamp-shaped values naming no real moment, one per class of impossibility, with the
