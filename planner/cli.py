@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
 import signal
@@ -123,6 +124,25 @@ def _place(text: str) -> str:
     return text
 
 
+def _output(text: str) -> str:
+    """An output file (``-o``, ``--timeline``, ``--clearances``): not a folder, and inside a
+    folder that exists or can be made (its nearest existing ancestor is a writable folder), so
+    a run is not wasted on a file that cannot be written."""
+    import os
+
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder; give a file name")
+    parent = path.parent if str(path.parent) else Path(".")
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot write {text}: {parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"cannot write {text}: {parent} is not writable")
+    return text
+
+
 def _add_global(p: argparse.ArgumentParser, top: bool) -> None:
     """The options every subcommand takes, before or after its name (CONTRACT section 3:
     ``relos check plan.yaml --debug``). After the name they default to SUPPRESS, so a
@@ -150,14 +170,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="also count assets while crossing a host's sovereign territory")
     c.add_argument("--meta", help="YAML with the non-asset sections, for a CSV plan")
     c.add_argument("--agreement", help="YAML agreement definition (default: built-in RELOS)")
-    c.add_argument("--timeline", metavar="FILE.png", help="draw presence against the caps")
-    c.add_argument("--clearances", metavar="FILE.csv", help="write the clearance register")
+    c.add_argument("--timeline", metavar="FILE.png", type=_output,
+                   help="draw presence against the caps")
+    c.add_argument("--clearances", metavar="FILE.csv", type=_output,
+                   help="write the clearance register")
     c.add_argument("--register", metavar="FILE.csv",
                    help="clearance lead times overriding the built-in register")
 
     m = command("map", help="write the plan's map with its findings")
     m.add_argument("plan")
-    m.add_argument("-o", "--output", help="HTML file (default maps/<plan>.html)")
+    m.add_argument("-o", "--output", type=_output, help="HTML file (default maps/<plan>.html)")
     m.add_argument("--offline", action="store_true",
                    help="inline every script and stylesheet: one self-contained file")
     m.add_argument("--tiles", choices=("osm",), help="draw web tiles (needs network)")
@@ -184,7 +206,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--range-km", type=_positive)
     rc.add_argument("--mode", choices=("sea", "air"), default="sea")
     rc.add_argument("--stops", type=_count, default=0)
-    rc.add_argument("-o", "--output", help="write a map of the reachable area")
+    rc.add_argument("-o", "--output", type=_output, help="write a map of the reachable area")
     rc.add_argument("--offline", action="store_true")
     rc.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
@@ -194,7 +216,7 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--format", choices=("table", "csv", "geojson"), default="table")
 
     d = command("demo", help="check and map the bundled example plan")
-    d.add_argument("-o", "--output", help="HTML file (default maps/<plan>.html)")
+    d.add_argument("-o", "--output", type=_output, help="HTML file (default maps/<plan>.html)")
     d.add_argument("--offline", action="store_true")
     return p
 
@@ -368,6 +390,21 @@ COMMANDS = {"check": cmd_check, "map": cmd_map, "route": cmd_route, "reach": cmd
             "facilities": cmd_facilities, "demo": cmd_demo}
 
 
+def _check_together(parser: argparse.ArgumentParser, args) -> None:
+    """Refusals that need more than one argument: ``--meta`` belongs to a CSV plan."""
+    if getattr(args, "meta", None) and not str(args.plan).lower().endswith(".csv"):
+        sub = _subcommands(parser)[args.command]
+        sub.error(f"--meta: applies to CSV plans only; {args.plan} holds its own sections")
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The subcommand parsers by name."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
 def _bad_input_errors() -> tuple[type[Exception], ...]:
     """The errors the layers and routers raise for a request that cannot be met (an unknown
     place, no route with those passages avoided or countries denied, a bad agreement or
@@ -389,7 +426,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``relos`` console script."""
     argv = sys.argv[1:] if argv is None else argv
     try:
-        args = _parser().parse_args(argv)
+        parser = _parser()
+        args = parser.parse_args(argv)
+        _check_together(parser, args)
     except SystemExit as exc:
         return EXIT_BAD_INPUT if exc.code not in (0, None) else EXIT_OK
     try:
@@ -413,13 +452,46 @@ def main(argv: list[str] | None = None) -> int:
     except _bad_input_errors() as exc:  # documented refusals of the layers and routers
         print(f"relos: {args.command}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:
+        target = _output_refused(args, exc)
+        if target is None:
+            return _internal(args, exc)
+        print(f"relos: {args.command}: cannot write {target}: {exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as exc:  # no traceback reaches a user unless asked for
-        if args.debug:
-            traceback.print_exc()
-        else:
-            print(f"relos: internal error: {type(exc).__name__}: {exc} "
-                  "(run with --debug for details)", file=sys.stderr)
-        return 3
+        return _internal(args, exc)
+
+
+def _internal(args, exc: BaseException) -> int:
+    """Report an internal error: one line with the hint, or the traceback with ``--debug``."""
+    if args.debug:
+        traceback.print_exception(exc)
+    else:
+        print(f"relos: internal error: {type(exc).__name__}: {exc} "
+              "(run with --debug for details)", file=sys.stderr)
+    return 3
+
+
+#: Errors of a path the user chose (missing or read-only folder, a file where a folder is
+#: needed): bad input. A full disk or an I/O error stays an internal error.
+_PATH_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM,
+                errno.EROFS)
+
+
+def _output_refused(args, exc: OSError) -> str | None:
+    """The output argument (``-o``, ``--timeline``, ``--clearances``) an OSError is about, when
+    it is about the path the user chose, else None."""
+    if exc.errno not in _PATH_ERRNOS or not exc.filename:
+        return None
+    failed = Path(str(exc.filename)).absolute()
+    for name in ("output", "timeline", "clearances"):
+        given = getattr(args, name, None)
+        if not given:
+            continue
+        target = Path(given).absolute()
+        if failed == target or failed in target.parents or failed.parent == target.parent:
+            return str(given)
+    return None
 
 
 if __name__ == "__main__":

@@ -223,7 +223,8 @@ AGREEMENT_BAD_DATE = ("name: t\nparties: [IND, RUS]\ncaps: {warships: 5, aircraf
 ICE = "none, Arc4, Arc5, Arc6, Arc7, Arc8, Arc9"  # the classes of CONTRACT section 1's rules
 
 #: (arguments, words the one line must hold); {plan} is a valid plan, {bad} an impossible date,
-#: {missing} a file that does not exist, {agreement} an agreement with an impossible date.
+#: {missing} a file that does not exist, {agreement} an agreement with an impossible date,
+#: {folder} a folder (where a file is wanted; a file under {plan} is under a non-folder).
 BAD_ARGUMENTS = [
     ((), "required: COMMAND"),
     (("sail",), "invalid choice: 'sail'"),
@@ -235,7 +236,14 @@ BAD_ARGUMENTS = [
     (("check", "{plan}", "--agreement", "{agreement}"), "February 2026 has 28 days"),
     (("check", "{plan}", "--register", "{missing}"), "missing.yaml"),
     (("check", "{plan}", "--frobnicate"), "unrecognized arguments: --frobnicate"),
+    (("check", "{plan}", "--meta", "{missing}"), "--meta: applies to CSV plans only"),
+    (("check", "{plan}", "--timeline", "{plan}/t.png"), "cannot write"),
+    (("check", "{plan}", "--clearances", "{folder}"), "is a folder"),
     (("map", "{missing}"), "no such file"),
+    (("map", "{plan}", "-o", "{folder}"), "is a folder; give a file name"),
+    (("map", "{plan}", "-o", "/proc/no-such-folder/map.html"),
+     "cannot write /proc/no-such-folder/map.html"),
+    (("demo", "-o", "{plan}/demo.html"), "cannot write"),
     (("map", "{plan}", "--tiles", "google"), "invalid choice: 'google'"),
     (("route", "vizag", "mumbai"), "unknown place 'vizag'"),
     (("route", "91,0", "mumbai"), "latitude 91.0 is outside -90..90"),
@@ -272,7 +280,8 @@ def cli_files(tmp_path, write_plan):
     ag = tmp_path / "agreement.yaml"
     ag.write_text(AGREEMENT_BAD_DATE, encoding="utf-8")
     return {"plan": str(write_plan(STAY_PLAN)), "bad": str(write_plan(BAD_PLAN, "bad.yaml")),
-            "missing": str(tmp_path / "missing.yaml"), "agreement": str(ag)}
+            "missing": str(tmp_path / "missing.yaml"), "agreement": str(ag),
+            "folder": str(tmp_path)}
 
 
 @pytest.mark.parametrize("args,words", BAD_ARGUMENTS, ids=[" ".join(a) or "(none)"
