@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import math
 import signal
 import sys
 import traceback
@@ -20,107 +22,248 @@ class BadInput(Exception):
     """A command-line problem reported as exit 2."""
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="relos", description="RELOS port and airspace planner")
-    p.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = p.add_subparsers(dest="command", required=True)
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose every refusal is one line, ``relos: SUBCOMMAND: what``, and
+    exit code 2 (argparse prints the usage block first, which buries the reason)."""
 
-    c = sub.add_parser("check", help="run every check on a plan")
+    def error(self, message: str):
+        sub = self.prog.removeprefix("relos").strip()
+        message = message.removeprefix("argument ")
+        where = f"{sub}: " if sub else ""
+        self.exit(EXIT_BAD_INPUT, f"relos: {where}{message} (see {self.prog} --help)\n")
+
+
+# -- argument types: each refuses a bad value at parse time with the reason and the choices ---
+def _ice_class(text: str) -> str:
+    """``--ice-class``: a class of :data:`planner.layers.nsr.ICE_CLASSES` (any case)."""
+    from planner.layers.nsr import ICE_CLASSES, normalise_ice_class
+
+    try:
+        return normalise_ice_class(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ice class; use one of {', '.join(ICE_CLASSES)}") from None
+
+
+def _date(text: str):
+    """``--date``: an ISO 8601 date or UTC time, read as plan times are (an aware UTC
+    datetime); an impossible date says why."""
+    from planner.model.times import parse_time, year_problem
+
+    try:
+        t = parse_time(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    why = year_problem(t)
+    if why is not None:
+        raise argparse.ArgumentTypeError(why)
+    return t
+
+
+def _passages(text: str) -> str:
+    """``--avoid``: comma-separated passage names, each one of ``PASSAGES``."""
+    from planner.layers.catalogue import suggest
+    from planner.layers.sea_network import PASSAGES
+
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    for name in names:
+        if name not in PASSAGES:
+            hint = suggest(name, list(PASSAGES), n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise argparse.ArgumentTypeError(
+                f"unknown passage {name!r}{extra}; known: {', '.join(PASSAGES)}")
+    return ",".join(names)
+
+
+def _country(text: str) -> str:
+    """An ISO 3166-1 alpha-3 country code (any case), upper-cased."""
+    from planner.model.validate import valid_nation
+
+    code = text.strip().upper()
+    if not valid_nation(code):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is no country: give an ISO 3166-1 alpha-3 code such as IND or RUS")
+    return code
+
+
+def _countries(text: str) -> str:
+    """``--deny``: comma-separated ISO3 codes."""
+    return ",".join(_country(c) for c in text.split(",") if c.strip())
+
+
+def _positive(text: str) -> float:
+    """A finite number > 0 (a range)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be a finite number > 0")
+    return value
+
+
+def _count(text: str) -> int:
+    """A whole number >= 0 (stops)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} must be >= 0")
+    return value
+
+
+def _place(text: str) -> str:
+    """FROM/TO: a catalogue id, alias or ``"lat,lon"`` that resolves (the text is kept)."""
+    from planner.layers.catalogue import UnknownPlace, resolve_place
+
+    try:
+        resolve_place(text)
+    except (UnknownPlace, ValueError) as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _output(text: str) -> str:
+    """An output file (``-o``, ``--timeline``, ``--clearances``): not a folder, and inside a
+    folder that exists or can be made (its nearest existing ancestor is a writable folder), so
+    a run is not wasted on a file that cannot be written."""
+    import os
+
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder; give a file name")
+    parent = path.parent if str(path.parent) else Path(".")
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot write {text}: {parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"cannot write {text}: {parent} is not writable")
+    return text
+
+
+def _add_global(p: argparse.ArgumentParser, top: bool) -> None:
+    """The options every subcommand takes, before or after its name (CONTRACT section 3:
+    ``relos check plan.yaml --debug``). After the name they default to SUPPRESS, so a
+    subcommand that is not given one keeps the value given before it."""
+    default = False if top else argparse.SUPPRESS
+    p.add_argument("--debug", action="store_true", default=default,
+                   help="show tracebacks of internal errors")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="relos", description="RELOS port and airspace planner")
+    _add_global(p, top=True)
+    common = argparse.ArgumentParser(add_help=False)
+    _add_global(common, top=False)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                         parser_class=_Parser)
+
+    def command(name: str, **kw) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kw)
+
+    c = command("check", help="run every check on a plan")
     c.add_argument("plan")
     c.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     c.add_argument("--transit", action="store_true",
                    help="also count assets while crossing a host's sovereign territory")
     c.add_argument("--meta", help="YAML with the non-asset sections, for a CSV plan")
     c.add_argument("--agreement", help="YAML agreement definition (default: built-in RELOS)")
-    c.add_argument("--timeline", metavar="FILE.png", help="draw presence against the caps")
-    c.add_argument("--clearances", metavar="FILE.csv", help="write the clearance register")
+    c.add_argument("--timeline", metavar="FILE.png", type=_output,
+                   help="draw presence against the caps")
+    c.add_argument("--clearances", metavar="FILE.csv", type=_output,
+                   help="write the clearance register")
     c.add_argument("--register", metavar="FILE.csv",
                    help="clearance lead times overriding the built-in register")
 
-    m = sub.add_parser("map", help="write the plan's map with its findings")
+    m = command("map", help="write the plan's map with its findings")
     m.add_argument("plan")
-    m.add_argument("-o", "--output", help="HTML file (default maps/<plan>.html)")
+    m.add_argument("-o", "--output", type=_output, help="HTML file (default maps/<plan>.html)")
     _map_output_options(m)
     m.add_argument("--tiles", choices=("osm",), help="draw web tiles (needs network)")
     m.add_argument("--transit", action="store_true")
     m.add_argument("--meta")
     m.add_argument("--agreement")
 
-    r = sub.add_parser("route", help="one route")
-    r.add_argument("origin", metavar="FROM")
-    r.add_argument("destination", metavar="TO")
+    r = command("route", help="one route")
+    r.add_argument("origin", metavar="FROM", type=_place)
+    r.add_argument("destination", metavar="TO", type=_place)
     r.add_argument("--mode", choices=("sea", "air"), default="sea")
-    r.add_argument("--avoid", default="", help="passages to avoid, comma-separated")
-    r.add_argument("--deny", default="", help="air: countries (ISO3) to keep out of")
-    r.add_argument("--ice-class", default=None,
+    r.add_argument("--avoid", default="", type=_passages,
+                   help="passages to avoid, comma-separated")
+    r.add_argument("--deny", default="", type=_countries,
+                   help="air: countries (ISO3) to keep out of")
+    r.add_argument("--ice-class", default=None, type=_ice_class,
                    help="sea: ice class for the NSR rules (default with --date: none)")
-    r.add_argument("--date", default=None,
+    r.add_argument("--date", default=None, type=_date,
                    help="sea: departure date or time (UTC); the NSR ice rules apply then")
     r.add_argument("--speed-kn", type=float, default=None,
                    help="sea: speed for the NSR entry times (default 14 kn)")
     r.add_argument("--escort", action="store_true",
                    help="sea: NSR stretches sailed under icebreaker escort")
-    r.add_argument("--nation", default=None, help="flag (ISO3): its own waters are not third")
+    r.add_argument("--nation", default=None, type=_country,
+                   help="flag (ISO3): its own waters are not third")
     r.add_argument("--format", choices=("text", "json"), default="text")
 
-    rc = sub.add_parser("reach", help="what is reachable from a place")
-    rc.add_argument("origin", metavar="FROM")
+    rc = command("reach", help="what is reachable from a place")
+    rc.add_argument("origin", metavar="FROM", type=_place)
     g = rc.add_mutually_exclusive_group(required=True)
-    g.add_argument("--range-nm", type=float)
-    g.add_argument("--range-km", type=float)
+    g.add_argument("--range-nm", type=_positive)
+    g.add_argument("--range-km", type=_positive)
     rc.add_argument("--mode", choices=("sea", "air"), default="sea")
-    rc.add_argument("--stops", type=int, default=0)
-    rc.add_argument("--ice-class", default=None,
+    rc.add_argument("--stops", type=_count, default=0)
+    rc.add_argument("--ice-class", default=None, type=_ice_class,
                     help="sea: ice class for the NSR rules (default with --date: none)")
-    rc.add_argument("--date", default=None,
+    rc.add_argument("--date", default=None, type=_date,
                     help="sea: departure date or time (UTC); the NSR only where open then")
     rc.add_argument("--speed-kn", type=float, default=None,
                     help="sea: speed for the NSR entry times (default 14 kn)")
     rc.add_argument("--escort", action="store_true",
                     help="sea: NSR stretches sailed under icebreaker escort")
-    rc.add_argument("-o", "--output", help="write a map of the reachable area")
+    rc.add_argument("-o", "--output", type=_output, help="write a map of the reachable area")
     _map_output_options(rc)
     rc.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
-    f = sub.add_parser("facilities", help="the facility catalogue")
-    f.add_argument("--country", help="ISO 3166-1 alpha-3 code")
-    f.add_argument("--kind", help="port or airbase")
+    f = command("facilities", help="the facility catalogue")
+    f.add_argument("--country", type=_country, help="ISO 3166-1 alpha-3 code")
+    f.add_argument("--kind", choices=("port", "airbase"))
     f.add_argument("--format", choices=("table", "csv", "geojson"), default="table")
 
-    rs = sub.add_parser("resolve", help="the smallest time changes that clear every cap finding")
+    rs = command("resolve", help="the smallest time changes that clear every cap finding")
     rs.add_argument("plan")
-    rs.add_argument("-o", "--output", metavar="FIXED.yaml",
+    rs.add_argument("-o", "--output", type=_output, metavar="FIXED.yaml",
                     help="where to write the fixed plan (default <plan>.resolved.yaml beside it)")
     rs.add_argument("--max-shift-days", type=float, default=10.0,
                     help="largest shift of any one time, days (default 10)")
-    rs.add_argument("--today", help="also move what must move so every clearance can still "
-                    "be filed on time (a date or time, UTC)")
+    rs.add_argument("--today", type=_date, help="also move what must move so every clearance "
+                    "can still be filed on time (a date or time, UTC)")
     rs.add_argument("--min-stay-share", type=float, default=0.5,
                     help="least share of its planned length a stay keeps (default 0.5)")
     rs.add_argument("--format", choices=("text", "json"), default="text")
     rs.add_argument("--meta")
     rs.add_argument("--agreement")
 
-    cp = sub.add_parser("compare", help="two plans side by side")
+    cp = command("compare", help="two plans side by side")
     cp.add_argument("plan", metavar="PLAN_A")
     cp.add_argument("plan_b", metavar="PLAN_B")
     cp.add_argument("--format", choices=("text", "json"), default="text")
-    cp.add_argument("-o", "--output", metavar="FILE.html",
+    cp.add_argument("-o", "--output", type=_output, metavar="FILE.html",
                     help="also write an HTML page with the two maps side by side")
     cp.add_argument("--agreement")
 
-    d = sub.add_parser("demo", help="check and map the bundled example plan")
-    d.add_argument("-o", "--output", help="HTML file (default maps/<plan>.html)")
+    d = command("demo", help="check and map the bundled example plan")
+    d.add_argument("-o", "--output", type=_output, help="HTML file (default maps/<plan>.html)")
     _map_output_options(d)
 
-    e = sub.add_parser("export", help="legs, calls and findings for GIS tools or a calendar")
+    e = command("export", help="legs, calls and findings for GIS tools or a calendar")
     e.add_argument("plan")
-    e.add_argument("-o", "--output", required=True,
+    e.add_argument("-o", "--output", required=True, type=_output,
                    help="FILE.geojson | .gpkg | .kml | .csv | .ics (format by extension)")
     e.add_argument("--transit", action="store_true")
     e.add_argument("--meta")
     e.add_argument("--agreement")
-    e.add_argument("--remind-days", type=int, default=7,
+    e.add_argument("--remind-days", type=_count, default=7,
                    help=".ics: the reminder, days before each file-by date (default 7)")
     return p
 
@@ -423,6 +566,34 @@ COMMANDS = {"check": cmd_check, "map": cmd_map, "route": cmd_route, "reach": cmd
             "demo": cmd_demo, "export": cmd_export}
 
 
+def _check_together(parser: argparse.ArgumentParser, args) -> None:
+    """Refusals that need more than one argument: ``--meta`` belongs to a CSV plan."""
+    if getattr(args, "meta", None) and not str(args.plan).lower().endswith(".csv"):
+        sub = _subcommands(parser)[args.command]
+        sub.error(f"--meta: applies to CSV plans only; {args.plan} holds its own sections")
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The subcommand parsers by name."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _bad_input_errors() -> tuple[type[Exception], ...]:
+    """The errors the layers and routers raise for a request that cannot be met (an unknown
+    place, no route with those passages avoided or countries denied, a bad agreement or
+    register file): each is the user's input, reported as exit 2, never an internal error."""
+    from planner.layers.catalogue import UnknownPlace
+    from planner.layers.register import RegisterError
+    from planner.model.agreement import AgreementError
+    from planner.routing.air import NoRoute
+    from planner.routing.sea import NoSeaRoute
+
+    return (UnknownPlace, NoRoute, NoSeaRoute, AgreementError, RegisterError)
+
+
 def _terminate(signum, frame):  # turn SIGTERM into a clean exit so temp files are removed
     raise SystemExit(128 + signum)
 
@@ -431,7 +602,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``relos`` console script."""
     argv = sys.argv[1:] if argv is None else argv
     try:
-        args = _parser().parse_args(argv)
+        parser = _parser()
+        args = parser.parse_args(argv)
+        _check_together(parser, args)
     except SystemExit as exc:
         return EXIT_BAD_INPUT if exc.code not in (0, None) else EXIT_OK
     try:
@@ -452,13 +625,49 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except _bad_input_errors() as exc:  # documented refusals of the layers and routers
+        print(f"relos: {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        target = _output_refused(args, exc)
+        if target is None:
+            return _internal(args, exc)
+        print(f"relos: {args.command}: cannot write {target}: {exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as exc:  # no traceback reaches a user unless asked for
-        if args.debug:
-            traceback.print_exc()
-        else:
-            print(f"relos: internal error: {type(exc).__name__}: {exc} "
-                  "(run with --debug for details)", file=sys.stderr)
-        return 3
+        return _internal(args, exc)
+
+
+def _internal(args, exc: BaseException) -> int:
+    """Report an internal error: one line with the hint, or the traceback with ``--debug``."""
+    if args.debug:
+        traceback.print_exception(exc)
+    else:
+        print(f"relos: internal error: {type(exc).__name__}: {exc} "
+              "(run with --debug for details)", file=sys.stderr)
+    return 3
+
+
+#: Errors of a path the user chose (missing or read-only folder, a file where a folder is
+#: needed): bad input. A full disk or an I/O error stays an internal error.
+_PATH_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM,
+                errno.EROFS)
+
+
+def _output_refused(args, exc: OSError) -> str | None:
+    """The output argument (``-o``, ``--timeline``, ``--clearances``) an OSError is about, when
+    it is about the path the user chose, else None."""
+    if exc.errno not in _PATH_ERRNOS or not exc.filename:
+        return None
+    failed = Path(str(exc.filename)).absolute()
+    for name in ("output", "timeline", "clearances"):
+        given = getattr(args, name, None)
+        if not given:
+            continue
+        target = Path(given).absolute()
+        if failed == target or failed in target.parents or failed.parent == target.parent:
+            return str(given)
+    return None
 
 
 if __name__ == "__main__":

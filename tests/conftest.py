@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -70,3 +72,62 @@ def run_relos(*args: str, cwd: Path | None = None, timeout: float = 300):
 @pytest.fixture
 def relos():
     return run_relos
+
+
+#: Seconds after which an in-process step counts as hung. Not a speed limit: the steps guarded
+#: take milliseconds, their timings are printed by bench/bench_refusals.py; the guard only turns
+#: a hang (issue 7: an alias bomb walked 9**9 paths) into a failure instead of a stuck suite.
+HANG_S = 120
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: float = HANG_S):
+    """Fail (``TimeoutError``) if the block is still running after ``seconds`` (main thread,
+    POSIX; elsewhere the block runs unguarded)."""
+    def hung(signum, frame):
+        raise TimeoutError(f"still running after {seconds:.0f} s: hung")
+
+    try:
+        old = signal.signal(signal.SIGALRM, hung)
+    except (ValueError, AttributeError):  # not the main thread, or no SIGALRM
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+#: Timestamp-shaped values naming no real moment, one per class of impossibility, with the
+#: words of the reason (from the Gregorian calendar: 2026 and 2100 are common years, 30 April
+#: ends April), bare dates and times, ISO 8601 and the YAML 1.1 timestamp spelling (a space and
+#: seconds) that PyYAML's own constructor parsed and crashed on (issue 12).
+IMPOSSIBLE_TIMES = [
+    ("2026-13-01", "there is no month 13"),
+    ("2026-00-10", "there is no month 0"),
+    ("2026-04-31", "April 2026 has 30 days"),
+    ("2026-01-00", "January 2026 has 31 days"),
+    ("2026-02-30", "February 2026 has 28 days"),
+    ("2026-02-29", "2026 is not a leap year"),
+    ("2100-02-29", "2100 is not a leap year"),
+    ("2026-13-01T08:00Z", "there is no month 13"),
+    ("2026-02-29T08:00Z", "2026 is not a leap year"),
+    ("2026-03-01T25:00Z", "there is no hour 25"),
+    ("2026-03-01T08:60Z", "there is no minute 60"),
+    ("2026-03-01T24:00Z", "hour 24"),
+    ("2026-03-01T08:00:61Z", "there is no second 61"),
+    ("2026-02-30 08:00:00", "February 2026 has 28 days"),
+    ("2026-13-01T08:00:00Z", "there is no month 13"),
+    ("2026-03-01 25:00:00", "there is no hour 25"),
+    ("2026-03-01 08:61:00", "there is no minute 61"),
+]
+#: Real moments of the same shapes (leap days of 2028 and 2000, a YAML-style time), and the
+#: moment each names.
+REAL_TIMES = [
+    ("2028-02-29", (2028, 2, 29)),
+    ("2000-02-29", (2000, 2, 29)),
+    ("2026-03-01 08:00:00", (2026, 3, 1, 8)),
+    ("2026-03-01T23:59Z", (2026, 3, 1, 23, 59)),
+]

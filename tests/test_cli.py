@@ -120,7 +120,14 @@ def test_check_timeline_and_clearances_files(relos, tmp_path, write_plan):
     res = relos("check", str(write_plan(STAY_PLAN)), "--timeline", str(png),
                 "--clearances", str(csv_path))
     assert res.returncode == 0, res.stderr
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # a whole picture, not only a PNG signature: it decodes, and something is drawn on it
+    # (what is drawn is the charts' tests' concern)
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    pixels = mpimg.imread(io.BytesIO(png.read_bytes()), format="png")
+    assert pixels.ndim == 3 and min(pixels.shape[:2]) >= 100, pixels.shape
+    assert len(np.unique(pixels.reshape(-1, pixels.shape[2]), axis=0)) > 2
     rows = list(csv.DictReader(csv_path.open()))
     # a Russian warship calling at an Indian port: one port-call clearance, filed 30 days
     # (the shipped default lead time) before the 1 March arrival
@@ -222,3 +229,152 @@ def test_catalogue_ports_near_water_airbases_on_land():
             q = g.boundary.interpolate(g.boundary.project(pt))
             km = geodesic_km(row.lat, row.lon, q.y, q.x)
             assert km <= 10.0, f"{row.id} is {km:.1f} km from the sea"
+
+
+# -- bad arguments: every subcommand, every documented refusal (issue 12, items 3, 4, 18) -----
+BAD_PLAN = STAY_PLAN.replace("arrive: 2026-03-01", "arrive: 2026-13-01")
+AGREEMENT_BAD_DATE = ("name: t\nparties: [IND, RUS]\ncaps: {warships: 5, aircraft: 10, "
+                      "personnel: 3000}\nin_force: 2026-02-30\n")
+ICE = "none, Arc4, Arc5, Arc6, Arc7, Arc8, Arc9"  # the classes of CONTRACT section 1's rules
+
+#: (arguments, words the one line must hold); {plan} is a valid plan, {bad} an impossible date,
+#: {missing} a file that does not exist, {agreement} an agreement with an impossible date,
+#: {folder} a folder (where a file is wanted; a file under {plan} is under a non-folder).
+BAD_ARGUMENTS = [
+    ((), "required: COMMAND"),
+    (("sail",), "invalid choice: 'sail'"),
+    (("check",), "required: plan"),
+    (("check", "{missing}"), "no such file"),
+    (("check", "{bad}"), "does not exist: there is no month 13"),
+    (("check", "{plan}", "--format", "xml"), "invalid choice: 'xml'"),
+    (("check", "{plan}", "--agreement", "{missing}"), "cannot read"),
+    (("check", "{plan}", "--agreement", "{agreement}"), "February 2026 has 28 days"),
+    (("check", "{plan}", "--register", "{missing}"), "missing.yaml"),
+    (("check", "{plan}", "--frobnicate"), "unrecognized arguments: --frobnicate"),
+    (("check", "{plan}", "--meta", "{missing}"), "--meta: applies to CSV plans only"),
+    (("check", "{plan}", "--timeline", "{plan}/t.png"), "cannot write"),
+    (("check", "{plan}", "--clearances", "{folder}"), "is a folder"),
+    (("map", "{missing}"), "no such file"),
+    (("map", "{plan}", "-o", "{folder}"), "is a folder; give a file name"),
+    (("map", "{plan}", "-o", "/proc/no-such-folder/map.html"),
+     "cannot write /proc/no-such-folder/map.html"),
+    (("demo", "-o", "{plan}/demo.html"), "cannot write"),
+    (("map", "{plan}", "--tiles", "google"), "invalid choice: 'google'"),
+    (("route", "vizag", "mumbai"), "unknown place 'vizag'"),
+    (("route", "91,0", "mumbai"), "latitude 91.0 is outside -90..90"),
+    (("route", "chennai"), "required: TO"),
+    (("route", "chennai", "colombo", "--mode", "boat"), "invalid choice: 'boat'"),
+    (("route", "murmansk", "vladivostok", "--ice-class", "Arc10"), ICE),
+    (("route", "chennai", "colombo", "--ice-class", "Arc99"), ICE),  # a route with no NSR
+    (("route", "chennai", "colombo", "--date", "2026-13-45"), "there is no month 13"),
+    (("route", "chennai", "colombo", "--date", "2026-02-30"), "February 2026 has 28 days"),
+    (("route", "chennai", "colombo", "--date", "tomorrow"), "not an ISO 8601 time"),
+    (("route", "chennai", "colombo", "--date", "2250-01-01"), "outside the years"),
+    (("route", "chennai", "colombo", "--avoid", "suezz"), "did you mean 'suez'"),
+    (("route", "hindon", "chkalovsky", "--mode", "air", "--deny", "XYZ"), "'XYZ' is no country"),
+    (("route", "hindon", "chkalovsky", "--mode", "air", "--deny", "IND"),
+     "hindon lies in denied country IND"),
+    (("route", "murmansk", "vladivostok", "--avoid", "suez,cape-of-good-hope,nsr,panama,"
+      "magellan,northwest"), "no sea route from murmansk to vladivostok"),
+    (("reach", "chennai"), "one of the arguments --range-nm --range-km is required"),
+    (("reach", "chennai", "--range-nm", "-5"), "must be a finite number > 0"),
+    (("reach", "chennai", "--range-km", "nan"), "must be a finite number > 0"),
+    (("reach", "chennai", "--range-km", "1e3", "--range-nm", "5"), "not allowed with"),
+    (("reach", "chennai", "--range-nm", "500", "--stops", "-1"), "must be >= 0"),
+    (("reach", "chennai", "--range-nm", "500", "--stops", "two"), "not a whole number"),
+    (("reach", "atlantis", "--range-nm", "500"), "unknown place 'atlantis'"),
+    (("facilities", "--country", "XYZ"), "'XYZ' is no country"),
+    (("facilities", "--kind", "shipyard"), "invalid choice: 'shipyard'"),
+    (("facilities", "--format", "xml"), "invalid choice: 'xml'"),
+    (("demo", "--bogus"), "unrecognized arguments: --bogus"),
+]
+
+
+@pytest.fixture
+def cli_files(tmp_path, write_plan):
+    ag = tmp_path / "agreement.yaml"
+    ag.write_text(AGREEMENT_BAD_DATE, encoding="utf-8")
+    return {"plan": str(write_plan(STAY_PLAN)), "bad": str(write_plan(BAD_PLAN, "bad.yaml")),
+            "missing": str(tmp_path / "missing.yaml"), "agreement": str(ag),
+            "folder": str(tmp_path)}
+
+
+@pytest.mark.parametrize("args,words", BAD_ARGUMENTS, ids=[" ".join(a) or "(none)"
+                                                           for a, _ in BAD_ARGUMENTS])
+def test_bad_argument_is_exit_2_with_one_line(cli_files, capsys, args, words):
+    """Each subcommand's refusals: exit 2 and one line saying what is wrong (with the choices
+    where there are some), never an internal error (exit 3) or a traceback."""
+    from planner.cli import main
+
+    argv = [a.format(**cli_files) for a in args]
+    code = main(argv)
+    out, err = capsys.readouterr()
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert code == 2, (code, err)
+    assert len(lines) == 1, err
+    assert words in lines[0], lines[0]
+    # a plan file's problem is located (FILE:LINE: field: ...), the others name the command
+    assert lines[0].startswith(("relos: ", *cli_files.values())), lines[0]
+    assert "Traceback" not in err + out and "internal error" not in err
+
+
+def test_route_bad_ice_class_by_the_command(relos):
+    """The same through the installed command: a usage error listing the classes."""
+    res = relos("route", "chennai", "colombo", "--ice-class", "Arc10")
+    assert res.returncode == 2
+    assert res.stderr.strip() == (
+        f"relos: route: --ice-class: 'Arc10' is not an ice class; use one of {ICE} "
+        "(see relos route --help)")
+
+
+def _subcommands(parser):
+    import argparse
+
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return sub.choices
+
+
+@pytest.mark.parametrize("command,needs", [("check", ["p.yaml"]), ("map", ["p.yaml"]),
+                                           ("route", ["chennai", "colombo"]),
+                                           ("reach", ["chennai", "--range-nm", "500"]),
+                                           ("facilities", []), ("demo", [])])
+def test_global_options_after_every_subcommand(command, needs):
+    """CONTRACT section 3: common options come after the subcommand as well as before it. Every
+    option of the top-level parser (now --debug) is accepted in both places, with the same
+    effect, and left at its default when given in neither."""
+    from planner.cli import _parser
+
+    parser = _parser()
+    assert set(_subcommands(parser)) == {"check", "map", "route", "reach", "facilities", "demo"}
+    flags = [a for a in parser._actions if a.option_strings and a.dest != "help"
+             and a.nargs == 0]
+    assert flags, "no global options"
+    for action in flags:
+        opt = action.option_strings[-1]
+        before = parser.parse_args([opt, command, *needs])
+        after = parser.parse_args([command, *needs, opt])
+        neither = parser.parse_args([command, *needs])
+        assert getattr(before, action.dest) == getattr(after, action.dest) == action.const
+        assert getattr(neither, action.dest) == action.default
+
+
+def test_debug_after_subcommand_shows_the_traceback(monkeypatch, capsys, cli_files):
+    """The crash hint says "run with --debug": that works after the subcommand too."""
+    from planner import cli
+
+    def boom(args):
+        raise RuntimeError("planted")
+
+    monkeypatch.setitem(cli.COMMANDS, "check", boom)
+    assert cli.main(["check", cli_files["plan"]]) == 3
+    err = capsys.readouterr().err
+    assert "run with --debug" in err and "Traceback" not in err
+    assert cli.main(["check", cli_files["plan"], "--debug"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "RuntimeError: planted" in err
+
+
+def test_valid_plan_with_debug_after(relos, write_plan):
+    res = relos("check", str(write_plan(STAY_PLAN)), "--debug")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("Plan: ")

@@ -7,8 +7,10 @@ planner must never hang, never print a traceback, never leave half a file behind
 from __future__ import annotations
 
 import copy
+import csv
 import errno
 import html.parser
+import io
 import json
 import os
 import re
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import hang_guard
 
 from planner import Plan, air_route, sea_route
 from planner.model import yamlsource as ys
@@ -77,10 +80,8 @@ def assert_refused(proc: subprocess.CompletedProcess, path: Path, words: str) ->
 def test_oversized_plan_refused_in_process(tmp_path, monkeypatch):
     path = write_yaml(tmp_path / "plan.yaml", SMALL_PLAN)
     monkeypatch.setattr(ys, "MAX_PLAN_BYTES", 100)
-    t0 = time.monotonic()
-    with pytest.raises(PlanError) as info:
+    with hang_guard(), pytest.raises(PlanError) as info:
         Plan.load(path)
-    assert time.monotonic() - t0 < 1
     (p,) = info.value.problems
     assert p.file == str(path) and "limited to" in p.message
 
@@ -90,9 +91,7 @@ def test_oversized_plan_refused_by_cli(tmp_path):
     with open(path, "wb") as fh:  # sparse: past the limit without writing 50 MB
         fh.write(b"name: big\n")
         fh.truncate(ys.MAX_PLAN_BYTES + 1)
-    t0 = time.monotonic()
-    proc = cli("check", str(path))
-    assert time.monotonic() - t0 < 60  # interpreter start-up included; the refusal is a stat
+    proc = cli("check", str(path))  # the refusal is a stat; bench/bench_refusals.py times it
     assert_refused(proc, path, r"MB; plans are limited to")
     assert proc.stdout == ""
 
@@ -114,14 +113,11 @@ def billion_laughs(levels: int = 9, width: int = 9) -> str:
 
 
 @pytest.mark.parametrize("levels", [6, 9, 12])
-def test_alias_bomb_refused_quickly(tmp_path, levels):
+def test_alias_bomb_refused(tmp_path, levels):
     path = tmp_path / "bomb.yaml"
     path.write_text(billion_laughs(levels), encoding="utf-8")
-    t0 = time.monotonic()
-    with pytest.raises(PlanError) as info:
+    with hang_guard(), pytest.raises(PlanError) as info:
         Plan.load(path)
-    elapsed = time.monotonic() - t0
-    assert elapsed < 2, f"alias bomb took {elapsed:.1f} s"
     msg = str(info.value)
     # 9**6 values pass the expansion guard but are still refused (unknown keys x0..x5)
     assert ("alias bomb" in msg) if levels > 6 else ("unknown key" in msg)
@@ -134,24 +130,20 @@ def test_alias_bomb_refused_by_cli(tmp_path):
     assert_refused(proc, path, "alias bomb")
 
 
-def test_many_aliases_refused_cheaply(tmp_path):
+def test_many_aliases_refused(tmp_path):
     path = tmp_path / "aliases.yaml"
     path.write_text("name: x\na: &a 1\nb: [" + ", ".join(["*a"] * (ys.MAX_ALIASES + 1))
                     + "]\n", encoding="utf-8")
-    t0 = time.monotonic()
-    with pytest.raises(PlanError, match="aliases"):
+    with hang_guard(), pytest.raises(PlanError, match="aliases"):
         Plan.load(path)
-    assert time.monotonic() - t0 < 2
 
 
 def test_recursive_alias_refused(tmp_path):
     path = tmp_path / "loop.yaml"
     path.write_text("name: x\nloop: &l [*l]\nassets: &s [{id: a, itinerary: *s}]\n",
                     encoding="utf-8")
-    t0 = time.monotonic()
-    with pytest.raises(PlanError):
+    with hang_guard(), pytest.raises(PlanError):
         Plan.load(path)
-    assert time.monotonic() - t0 < 2
 
 
 @pytest.mark.parametrize("depth", [ys.MAX_DEPTH + 5, 2_000, 200_000])
@@ -167,10 +159,8 @@ def test_deep_nesting_refused(tmp_path, depth, style):
         text = "name: x\nassets:\n" + "".join("  " * i + "- \n" for i in range(1, depth))
     path = tmp_path / "deep.yaml"
     path.write_text(text, encoding="utf-8")
-    t0 = time.monotonic()
-    with pytest.raises(PlanError) as info:
+    with hang_guard(), pytest.raises(PlanError) as info:
         Plan.load(path)
-    assert time.monotonic() - t0 < 5
     for p in info.value.problems:
         assert p.file == str(path)
         assert "Traceback" not in p.message
@@ -314,22 +304,37 @@ def test_interrupted_map_leaves_old_or_new_file(tmp_path, sig):
     assert "old" in outcomes  # at least one kill landed before the rename
 
 
-def test_interrupted_clearances_csv_leaves_old_file(tmp_path):
+def test_interrupted_clearances_csv_leaves_old_or_new_file(tmp_path):
+    """SIGTERM at any moment of ``check --clearances``: the file is byte for byte the old one
+    or the complete new one (the one an uninterrupted run writes), never a torn mix, and no
+    temporary file stays behind."""
     plan = write_yaml(tmp_path / "plan.yaml", SMALL_PLAN)
     out = tmp_path / "clear.csv"
-    out.write_text("old,content\n", encoding="utf-8")
+    old = "old,content\n"
+    t0 = time.monotonic()
+    full = cli("check", str(plan), "--clearances", str(out))
+    total = time.monotonic() - t0  # to spread the signals over a run, not a limit
+    assert full.returncode in (0, 1), full.stderr
+    new = out.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(new)))  # the complete register: header and rows
+    assert rows and {"country", "event", "file_by"} <= set(rows[0]), new
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
-    proc = subprocess.Popen([sys.executable, "-m", "planner.cli", "check", str(plan),
-                             "--clearances", str(out)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.5)
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=120)
-    assert "Traceback" not in err
-    text = out.read_text(encoding="utf-8")
-    assert text == "old,content\n" or text.count("\n") >= 1
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".clear")] == []
+    outcomes = set()
+    for frac in (0.0, 0.3, 0.6, 0.8, 0.9, 0.97, 1.1):
+        out.write_text(old, encoding="utf-8")
+        proc = subprocess.Popen([sys.executable, "-m", "planner.cli", "check", str(plan),
+                                 "--clearances", str(out)], cwd=REPO, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(total * frac)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+        assert "Traceback" not in err
+        text = out.read_text(encoding="utf-8")
+        assert text in (old, new), text[:300]
+        outcomes.add("old" if text == old else "new")
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".clear")] == []
+    assert "old" in outcomes  # the signal at once lands before any write
 
 
 def test_disk_full_mid_write_keeps_old_file(tmp_path, monkeypatch):

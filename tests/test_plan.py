@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import IMPOSSIBLE_TIMES, REAL_TIMES
 
 from planner.model.plan import Plan, PlanError, parse_time
 
@@ -284,3 +285,174 @@ def test_contract_keys_refused_with_line_and_hint(write_plan):
     assert by_field["assets[2].itinerary[1].refuel_by[0]"].line == 38
     assert "did you mean 'il78'" in by_field["assets[2].itinerary[1].refuel_by[0]"].message
     assert "warships only" in by_field["assets[2].draught_m"].message
+
+
+# -- impossible times (issue 12, item 2) ------------------------------------------------------
+TIME_FIELDS = [  # (text in GOOD, field, line counted in GOOD)
+    ("depart: 2026-03-20T08:00Z", "depart: {}", "assets[0].itinerary[0].depart", 20),
+    ("horizon_end: 2026-06-30", "horizon_end: {}", "horizon_end", 2),
+    ("from: 2026-03-10", "from: {}", "detachments[0].from", 27),
+    ("horizon_end: 2026-06-30", "agreement:\n  in_force: {}", "agreement.in_force", 3),
+]
+
+
+@pytest.mark.parametrize("value,why", IMPOSSIBLE_TIMES)
+@pytest.mark.parametrize("old,new,field,line", TIME_FIELDS,
+                         ids=[f[2] for f in TIME_FIELDS])
+@pytest.mark.parametrize("quoted", [False, True], ids=["bare", "quoted"])
+def test_impossible_time_is_one_located_problem(write_plan, value, why, old, new, field, line,
+                                                quoted):
+    """Every timestamp-shaped value that names no real moment, bare (where PyYAML's timestamp
+    constructor used to raise a bare ValueError: exit 3) or quoted, in every place a plan gives
+    a time: one problem at its line, saying the date does not exist and why."""
+    text = GOOD.replace(old, new.format(f'"{value}"' if quoted else value), 1)
+    (p,) = problems_of(write_plan, text)
+    assert (p.field, p.line) == (field, line), str(p)
+    assert "does not exist" in p.message and why in p.message, str(p)
+    assert "ISO 8601" not in p.message
+
+
+@pytest.mark.parametrize("value,why", IMPOSSIBLE_TIMES)
+def test_impossible_time_in_python_dict(base_plan, value, why):
+    base_plan["assets"][0]["itinerary"][0]["depart"] = value
+    with pytest.raises(PlanError) as info:
+        Plan.from_dict(base_plan)
+    (p,) = info.value.problems
+    assert p.field == "assets[0].itinerary[0].depart" and why in p.message
+
+
+@pytest.mark.parametrize("value,parts", REAL_TIMES)
+def test_real_times_of_the_same_shapes_load(write_plan, value, parts):
+    plan = Plan.load(write_plan(GOOD.replace("depart: 2026-03-20T08:00Z", f"depart: {value}")
+                                .replace("arrive: 2026-03-05T08:00Z", "arrive: 1999-01-01")))
+    assert plan.assets[0].itinerary[0].depart == dt.datetime(*parts, tzinfo=dt.UTC)
+
+
+def test_time_not_iso_says_how_to_write_it():
+    with pytest.raises(ValueError, match="write it as 2026-03-05"):
+        parse_time("2026-3-5")
+    with pytest.raises(ValueError, match="not an ISO 8601 time"):
+        parse_time("next tuesday")
+
+
+# -- numbers (issue 12, item 14) --------------------------------------------------------------
+@pytest.mark.parametrize("old,new,field,words", [
+    ("range_nm: 4000", "range_nm: 4,850", "range_nm", "remove the thousands separator (4850)"),
+    ("range_nm: 4000", "range_nm: 4 850", "range_nm", "remove the thousands separator (4850)"),
+    ("speed_kn: 14", "speed_kn: 14,5", "speed_kn", "use a decimal point (14.5)"),
+    ("range_nm: 4000", "range_nm: 4850 nm", "range_nm", "write the number alone (4850)"),
+    ("crew: 210", 'crew: "210"', "crew", "without quotes"),
+    # YAML 1.2 reads 1e12 as a number (PyYAML read it as text): refused with the reason
+    ("crew: 210", "crew: 1e12", "crew", "more than any warship carries: at most 6,000"),
+    ("crew: 210", "crew: 6001", "crew", "personnel cap for a whole party is 3,000"),
+    # 3,600 km/h is past the SR-71A's 3,529.56 km/h; 1,906 kn is 3,529.9 km/h
+    ("speed_kn: 14", "speed_kmh: 3600", "speed_kmh", "faster than any crewed aircraft"),
+    ("speed_kn: 14", "speed_kn: 1906", "speed_kn", "at most 1,906 kn"),
+    ("speed_kn: 14", "speed_kn: 0.5", "speed_kn", "at least 1 kn"),
+    ("range_nm: 4000", "range_km: 1.1e6", "range_km", "25 times round the Equator"),
+])
+def test_bad_number_is_one_problem_saying_why(write_plan, old, new, field, words):
+    text = GOOD.replace(old, new, 1)
+    assert text != GOOD
+    (p,) = problems_of(write_plan, text)
+    assert p.field == f"assets[0].{field}" and p.line is not None, str(p)
+    assert words in p.message, str(p)
+
+
+AIRCRAFT = """
+name: airlift
+assets:
+  - id: an124
+    nation: RUS
+    kind: aircraft
+    crew: {crew}
+    speed_kmh: 800
+    range_km: {range_km}
+    itinerary:
+      - at: chkalovsky
+        depart: 2026-03-01T00:00Z
+      - at: hindon
+        purpose: humanitarian
+"""
+
+
+@pytest.mark.parametrize("crew,range_km,field,words", [
+    (1088, 41467, None, None),  # the records themselves: 1,088 aboard, 41,467 km unrefuelled
+    (1089, 41467, "crew", "at most 1,088 (the record: an El Al 747"),
+    (20, 41468, "range_km", "at most 41,467 km (the record: Virgin Atlantic GlobalFlyer"),
+])
+def test_aircraft_limits_are_the_published_records(write_plan, crew, range_km, field, words):
+    path = write_plan(AIRCRAFT.format(crew=crew, range_km=range_km))
+    if field is None:
+        assert Plan.load(path).assets[0].crew == crew
+        return
+    (p,) = problems_of(write_plan, AIRCRAFT.format(crew=crew, range_km=range_km))
+    assert p.field == f"assets[0].{field}" and words in p.message, str(p)
+
+
+# -- purposes (issue 12, item 14) -------------------------------------------------------------
+@pytest.mark.parametrize("given,meant", [
+    ("excercise", "exercise"), ("exercises", "exercise"), ("Training", "training"),
+    ("trainig", "training"), ("humanitarain", "humanitarian"),
+    ("disaster relief", "disaster_relief"), ("Disaster-Relief", "disaster_relief"),
+    ("mutualy_agreed", "mutually_agreed"),
+])
+@pytest.mark.parametrize("where,line", [("assets[0].itinerary[0]", 21), ("detachments[0]", 29)])
+def test_misspelt_purpose_refused_with_did_you_mean(write_plan, given, meant, where, line):
+    text = GOOD.replace("purpose: exercise", f"purpose: {given}")
+    problems = problems_of(write_plan, text)
+    p = _one(problems, f"{where}.purpose")
+    assert p.line == line and f"did you mean {meant!r}" in p.message, str(p)
+    assert len(problems) == 2  # the call's and the detachment's, nothing else
+
+
+@pytest.mark.parametrize("purpose", ["port_visit", "tourism", "sightseeing", "refuelling"])
+def test_other_purpose_loads_and_is_a_purpose_finding(write_plan, purpose):
+    """CONTRACT: a purpose the agreement does not permit is a PURPOSE finding of the check,
+    not bad input; only near-miss spellings are refused at load."""
+    plan = Plan.load(write_plan(GOOD.replace("purpose: exercise", f"purpose: {purpose}", 1)))
+    assert plan.assets[0].itinerary[0].purpose == purpose
+    codes = [f.code for f in plan.check().findings.itertuples()]
+    assert "PURPOSE" in codes
+
+
+def test_near_miss_follows_the_agreement_in_use(write_plan):
+    import dataclasses
+
+    from planner.model.agreement import RELOS
+
+    sar = dataclasses.replace(RELOS, purposes=("search_and_rescue",))
+    text = GOOD.replace("purpose: exercise", "purpose: search and rescue")
+    with pytest.raises(PlanError, match="did you mean 'search_and_rescue'"):
+        Plan.load(write_plan(text), agreement=sar)
+    # under RELOS the same words are no near miss of a permitted purpose: they load
+    assert Plan.load(write_plan(text)).assets[0].itinerary[0].purpose == "search and rescue"
+
+
+# -- unit-like keys (issue 12, item 14) -------------------------------------------------------
+@pytest.mark.parametrize("key,meant", [
+    ("speed_knots", "speed_kn"), ("knots", "speed_kn"), ("speed_KN", "speed_kn"),
+    ("speed_kts", "speed_kt"), ("speed_kph", "speed_kmh"), ("Speed_km/h", "speed_kmh"),
+    ("range_NM", "range_nm"), ("range_nmi", "range_nm"), ("NM", "range_nm"),
+    ("range_kms", "range_km"), ("range_kilometres", "range_km"),
+])
+def test_unit_key_gets_one_did_you_mean(write_plan, key, meant):
+    """A speed or range under a unit-like key: one problem naming the key it means, not
+    "unknown key" plus "give exactly one of ..." (a cascade)."""
+    quantity = meant.split("_")[0]
+    old = "speed_kn: 14" if quantity == "speed" else "range_nm: 4000"
+    value = old.split(": ")[1]
+    (p,) = problems_of(write_plan, GOOD.replace(old, f"{key}: {value}"))
+    assert p.field == f"assets[0].{key}" and f"did you mean {meant!r}" in p.message, str(p)
+    assert p.line == (15 if quantity == "speed" else 16)
+
+
+@pytest.mark.parametrize("key,words", [("speed_mph", "speed in 'mph' is not accepted"),
+                                       ("speed", "speed without a unit"),
+                                       ("range_miles", "range in 'miles' is not accepted")])
+def test_unit_key_without_a_plan_unit_is_one_problem(write_plan, key, words):
+    quantity = key.split("_")[0]
+    old = "speed_kn: 14" if quantity == "speed" else "range_nm: 4000"
+    (p,) = problems_of(write_plan, GOOD.replace(old, f"{key}: 14"))
+    assert words in p.message, str(p)
+    assert ("speed_kn" if quantity == "speed" else "range_nm") in p.message, str(p)

@@ -21,6 +21,8 @@ from pathlib import Path
 import yaml
 
 from planner.core.units import utc_midnight
+from planner.model.times import parse_time
+from planner.model.yamlsource import load_yaml_text
 
 CATEGORIES = ("warships", "aircraft", "personnel")
 
@@ -103,7 +105,7 @@ def load_agreement(path: str | Path) -> Agreement:
     """Read an agreement definition from YAML (see the module docstring)."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_text(path.read_text(encoding="utf-8"))  # times stay text (issue 12)
     except (OSError, UnicodeDecodeError) as exc:
         raise AgreementError(f"{path}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
@@ -120,7 +122,7 @@ def load_agreement(path: str | Path) -> Agreement:
         caps = {str(k): int(v) for k, v in dict(data["caps"]).items()}
         in_force = data["in_force"]
         if isinstance(in_force, str):
-            in_force = dt.date.fromisoformat(in_force)
+            in_force = parse_time(in_force).date()
         if isinstance(in_force, dt.datetime):
             in_force = in_force.date()
         agreement = Agreement(

@@ -17,6 +17,33 @@ EARLIEST_TIME = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 LATEST_TIME = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
 #: Slowest planning speed accepted (km/h): 1 kn. Slower ones give legs lasting centuries.
 MIN_SPEED_KMH = KMH_PER_KN
+#: Fastest planning speed accepted (km/h), any kind: the absolute speed record of a crewed
+#: air-breathing aircraft, SR-71A, 3,529.56 km/h on 28 July 1976 (FAI). A speed
+#: possible but not for that kind of asset is a ``UNITS`` finding of the check, not a refusal.
+MAX_SPEED_KMH = 3529.56
+#: Most people aboard one asset (``crew``: everyone aboard, counted against the personnel cap).
+#: Warships: a Nimitz-class carrier, the largest warship afloat, carries about 5,680 (ship's
+#: company 3,200 + air wing 2,480, US Navy fact file); aircraft: 1,088 on one El Al Boeing 747,
+#: Operation Solomon, 24 May 1991 (Guinness World Records), the most ever flown at once.
+MAX_CREW = {"warship": 6_000, "aircraft": 1_088}
+MAX_CREW_WHY = {"warship": "a Nimitz-class carrier with its air wing carries about 5,680",
+                "aircraft": "the record: an El Al 747, Operation Solomon, 1991"}
+#: Longest unrefuelled range accepted (km). Aircraft: the longest flight without refuelling,
+#: Virgin Atlantic GlobalFlyer, 41,467 km, 8-11 February 2006 (FAI absolute distance record);
+#: warships: 25 times round the Equator (40,075 km, WGS84): a nuclear-powered ship's range is
+#: bounded by its stores, so give the distance it sails between replenishments.
+MAX_RANGE_KM = {"warship": 1_000_000.0, "aircraft": 41_467.0}
+MAX_RANGE_WHY = {"warship": "25 times round the Equator; for a nuclear-powered ship give the "
+                            "distance between replenishments of stores",
+                 "aircraft": "the record: Virgin Atlantic GlobalFlyer, 2006"}
+#: Unit words a plan may put in a key or a CSV unit column, and the unit they mean
+#: (``speed_knots`` -> ``speed_kn``; ``NM`` -> ``nm``): refused with "did you mean".
+SPEED_UNIT_WORDS = {"kn": "kn", "kns": "kn", "knot": "kn", "knots": "kn", "kt": "kt",
+                    "kts": "kt", "kmh": "kmh", "kph": "kmh", "kmph": "kmh", "km/h": "kmh",
+                    "km_h": "kmh", "kmhr": "kmh", "km/hr": "kmh"}
+RANGE_UNIT_WORDS = {"nm": "nm", "nmi": "nm", "nms": "nm", "nautical_miles": "nm",
+                    "nauticalmiles": "nm", "km": "km", "kms": "km", "kilometres": "km",
+                    "kilometers": "km", "kilometre": "km", "kilometer": "km"}
 
 ASSET_KINDS = ("warship", "aircraft")
 FACILITY_KINDS = ("port", "airbase", "sea_area")

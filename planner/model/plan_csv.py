@@ -11,6 +11,7 @@ from planner.model.agreement import RELOS, Agreement
 from planner.model.csv_columns import COLUMNS, OPTIONAL, RANGE_UNITS, SPEED_UNITS
 from planner.model.plan_csv_fast import try_load_csv_fast
 from planner.model.problems import PlanError, Problem, Problems, format_path
+from planner.model.quantities import unit_word_hint
 from planner.model.validate import build_fields
 from planner.model.yamlsource import YamlSource, read_plan_text
 
@@ -105,12 +106,15 @@ def csv_fields(path: Path, *, meta: str | Path | None = None,
                 sk = SPEED_UNITS.get(rec.get("speed_unit", "").lower())
                 rk = RANGE_UNITS.get(rec.get("range_unit", "").lower())
                 if sk is None:
+                    hint = unit_word_hint(rec.get("speed_unit", ""), SPEED_UNITS)
                     problems.append(Problem(name, line, "speed_unit",
-                                            "must be one of kn, kt, kmh"))
+                                            f"must be one of kn, kt, kmh{hint}"))
                 else:
                     a[sk] = _number(rec.get("speed", ""))
                 if rk is None:
-                    problems.append(Problem(name, line, "range_unit", "must be nm or km"))
+                    hint = unit_word_hint(rec.get("range_unit", ""), RANGE_UNITS)
+                    problems.append(Problem(name, line, "range_unit",
+                                            f"must be nm or km{hint}"))
                 else:
                     a[rk] = _number(rec.get("range", ""))
                 if rec.get("ice_class"):

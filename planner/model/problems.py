@@ -62,6 +62,7 @@ class Problems:
         return len(self._items)
 
     def problems(self) -> list[Problem]:
+        """Every problem recorded, located, in line order."""
         out = []
         for path, message, key, line in self._items:
             if line is None and self.locate is not None:
@@ -70,7 +71,8 @@ class Problems:
                 except Exception:  # locating is best effort; the message still stands
                     line = None
             out.append(Problem(self.source, line, self.describe(path), message))
-        return out
+        # in the order of the file (a problem of no line, about the whole file, first)
+        return sorted(out, key=lambda p: -1 if p.line is None else p.line)
 
     def raise_if_any(self) -> None:
         if self._items:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from planner.core.caches import once
-from planner.core.units import KM_PER_NM, KMH_PER_KN, iso_minute
+from planner.core.units import iso_minute
 from planner.layers.catalogue import (
     Place,
     UnknownPlace,
@@ -26,13 +26,10 @@ from planner.model.objects import (
     ASSET_KINDS,
     CALL_KEYS,
     DETACHMENT_KEYS,
-    EARLIEST_TIME,
     ESCORTS,
     FACILITY_KEYS,
     FACILITY_KINDS,
     ICE_CLASSES,
-    LATEST_TIME,
-    MIN_SPEED_KMH,
     PASSAGES,
     TOP_KEYS,
     WATERS,
@@ -41,33 +38,18 @@ from planner.model.objects import (
     Detachment,
 )
 from planner.model.problems import Problems
+from planner.model.quantities import (
+    RANGE_KEYS,
+    SPEED_KEYS,
+    UNIT_KEYS,
+    limit_problem,
+    number_text_problem,
+    purpose_problem,
+    unit_key_problem,
+)
+from planner.model.times import parse_time, year_problem
 
-
-def parse_time(value: Any) -> dt.datetime:
-    """An ISO 8601 time as an aware UTC datetime. A bare date is 00:00 UTC; a time without an
-    offset is taken as UTC. Raises ValueError for other offsets or unparseable text."""
-    if isinstance(value, dt.datetime):
-        t = value
-    elif isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            t = dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(
-                f"{value!r} is not an ISO 8601 time (e.g. 2026-03-05T08:00Z)") from None
-        if len(text) == 10:  # bare date
-            return t.replace(tzinfo=dt.UTC)
-    else:
-        raise ValueError(f"expected an ISO 8601 time, got {type(value).__name__}")
-    if t.tzinfo is None:
-        return t.replace(tzinfo=dt.UTC)
-    offset = t.utcoffset()
-    if offset:
-        utc = iso_minute(t)
-        raise ValueError(f"{value} is not in UTC; write it as {utc}")
-    return t.astimezone(dt.UTC)
+__all__ = ["build_fields", "nation_codes", "parse_time", "valid_nation"]
 
 
 @once("model.validate.nation_codes")
@@ -89,12 +71,18 @@ class _V:
     def __init__(self, problems: Problems):
         self.p = problems
 
-    def mapping(self, value, path, keys: tuple[str, ...]) -> dict | None:
+    def mapping(self, value, path, keys: tuple[str, ...], units: bool = False) -> dict | None:
+        """``value`` as a dict, each unknown key refused (with a "did you mean"; ``units``:
+        a key naming a speed or range in some unit gets the unit key it means)."""
         if not isinstance(value, Mapping):
             self.p.add(path, f"must be a mapping, got {_tname(value)}")
             return None
         for k in value:
             if k not in keys:
+                unit = unit_key_problem(str(k)) if units else None
+                if unit is not None:
+                    self.p.add(path + (k,), unit[1], key=True)
+                    continue
                 hint = suggest(str(k), list(keys), n=1)
                 extra = f" (did you mean {hint[0]!r}?)" if hint else ""
                 self.p.add(path + (k,), f"unknown key{extra}; allowed: {', '.join(keys)}",
@@ -119,8 +107,14 @@ class _V:
             return None
         return v
 
-    def number(self, d, path, key, *, positive=True, integer=False) -> float | None:
+    def number(self, d, path, key, *, positive=True, integer=False,
+               limit: Callable[[float], str | None] | None = None) -> float | None:
+        """A finite number (``limit(value)`` says why one is refused; without it, values
+        past 1e9 are)."""
         v = d.get(key)
+        if isinstance(v, str):
+            self.p.add(path + (key,), number_text_problem(v))
+            return None
         if isinstance(v, bool) or not isinstance(v, int | float):
             self.p.add(path + (key,), f"must be a number, got {_tname(v)}")
             return None
@@ -133,8 +127,10 @@ class _V:
         if positive and v <= 0:
             self.p.add(path + (key,), "must be > 0")
             return None
-        if abs(v) > 1e9:
-            self.p.add(path + (key,), "is implausibly large")
+        why = limit(v) if limit is not None else (
+            "is implausibly large (over 1,000,000,000)" if abs(v) > 1e9 else None)
+        if why is not None:
+            self.p.add(path + (key,), why)
             return None
         return int(v) if integer else float(v)
 
@@ -148,12 +144,9 @@ class _V:
         except ValueError as exc:
             self.p.add(path + (key,), str(exc))
             return None
-        # Far-off years overflow datetime/pandas arithmetic downstream (year 1 minus a day,
-        # 9999 plus a leg; pandas stops at 2262): refuse them here (issue 7 fuzzing).
-        if not EARLIEST_TIME <= t < LATEST_TIME:
-            self.p.add(path + (key,), f"{t.date().isoformat()} is outside the years "
-                                      f"{EARLIEST_TIME.year}-{LATEST_TIME.year - 1} "
-                                      "the planner handles")
+        why = year_problem(t)
+        if why is not None:
+            self.p.add(path + (key,), why)
             return None
         return t
 
@@ -295,7 +288,7 @@ def build_fields(data: Any, problems: Problems, source: str, base: Agreement) ->
         raw_assets = []
     raw_index: list[int] = []
     for i, ad in enumerate(raw_assets):
-        asset = _asset(v, ad, ("assets", i), places)
+        asset = _asset(v, ad, ("assets", i), places, agreement)
         if asset is None:
             continue
         if asset.id in seen_assets:
@@ -336,7 +329,7 @@ def build_fields(data: Any, problems: Problems, source: str, base: Agreement) ->
         at = _place(v, d, path, "at", places)
         start = v.time(d, path, "from", required=True)
         end = v.time(d, path, "to", required=True)
-        purpose = v.string(d, path, "purpose", required=False)
+        purpose = _purpose(v, d, path, agreement)
         if start and end and end <= start:
             problems.add(path + ("to",), f"ends ({iso_minute(end)}) before it starts")
             continue
@@ -353,41 +346,53 @@ def build_fields(data: Any, problems: Problems, source: str, base: Agreement) ->
                 facilities=places, assets=assets, detachments=detachments, source=source)
 
 
-def _asset(v: _V, ad, path, places) -> Asset | None:
+def _purpose(v: _V, d, path, agreement: Agreement) -> str | None:
+    """A call's or detachment's purpose; a near-miss spelling of a permitted one is refused
+    with "did you mean" (a genuinely different purpose stays, for the ``PURPOSE`` check)."""
+    purpose = v.string(d, path, "purpose", required=False)
+    if purpose is not None:
+        why = purpose_problem(purpose, agreement.purposes)
+        if why is not None:
+            v.p.add(path + ("purpose",), why)
+            return None
+    return purpose
+
+
+def _unit_value(v: _V, a: dict, path, keys: tuple[str, ...], kind: str | None,
+                misnamed: set[str]) -> float | None:
+    """The one speed (or range) an asset gives under ``keys``, in km/h (or km)."""
+    quantity = UNIT_KEYS[keys[0]][0]
+    given = [k for k in keys if k in a]
+    if len(given) != 1:
+        if given or quantity not in misnamed:  # a misnamed key already has its one message
+            v.p.add(path + ((given[1],) if given else (keys[0],)),
+                    f"give exactly one of {', '.join(keys)}")
+        return None
+    key = given[0]
+    value = v.number(a, path, key, limit=lambda x: limit_problem(key, kind, x))
+    return None if value is None else value * UNIT_KEYS[key][1]
+
+
+def _asset(v: _V, ad, path, places, agreement: Agreement) -> Asset | None:
     problems = v.p
-    a = v.mapping(ad, path, ASSET_KEYS)
+    a = v.mapping(ad, path, ASSET_KEYS, units=True)
     if a is None:
         return None
+    misnamed = {u[0] for k in a if k not in ASSET_KEYS
+                for u in [unit_key_problem(str(k))] if u is not None}
     aid = v.string(a, path, "id")
     name = v.string(a, path, "name", required=False) or aid
     nation = v.nation(a, path)
     kind = v.choice(a, path, "kind", ASSET_KINDS)
-    crew = v.number(a, path, "crew", integer=True) if "crew" in a else 0
+    cap = agreement.caps.get("personnel")
+    crew = v.number(a, path, "crew", integer=True,
+                    limit=lambda x: limit_problem("crew", kind, x, cap)) if "crew" in a else 0
     if "crew" not in a:
         problems.add(path + ("crew",), "is required (people aboard, counted against the "
                                        "personnel cap)")
 
-    speed_keys = [k for k in ("speed_kn", "speed_kt", "speed_kmh") if k in a]
-    speed_kmh = None
-    if len(speed_keys) != 1:
-        problems.add(path + ((speed_keys[1],) if len(speed_keys) > 1 else ("speed_kn",)),
-                     "give exactly one of speed_kn, speed_kt, speed_kmh")
-    else:
-        s = v.number(a, path, speed_keys[0])
-        if s is not None:
-            speed_kmh = s if speed_keys[0] == "speed_kmh" else s * KMH_PER_KN
-            if speed_kmh < MIN_SPEED_KMH * (1 - 1e-9):
-                problems.add(path + (speed_keys[0],), "must be at least 1 kn (1.852 km/h)")
-                speed_kmh = None
-    range_keys = [k for k in ("range_nm", "range_km") if k in a]
-    range_km = None
-    if len(range_keys) != 1:
-        problems.add(path + ((range_keys[1],) if len(range_keys) > 1 else ("range_nm",)),
-                     "give exactly one of range_nm, range_km")
-    else:
-        r = v.number(a, path, range_keys[0])
-        if r is not None:
-            range_km = r if range_keys[0] == "range_km" else r * KM_PER_NM
+    speed_kmh = _unit_value(v, a, path, SPEED_KEYS, kind, misnamed)
+    range_km = _unit_value(v, a, path, RANGE_KEYS, kind, misnamed)
     ice = v.choice(a, path, "ice_class", ICE_CLASSES, default="none")
     if kind == "aircraft" and a.get("ice_class") not in (None, "none"):
         problems.add(path + ("ice_class",), "applies to warships only")
@@ -411,7 +416,7 @@ def _asset(v: _V, ad, path, places) -> Asset | None:
         at = _place(v, c, cpath, "at", places)
         arrive = v.time(c, cpath, "arrive")
         depart = v.time(c, cpath, "depart")
-        purpose = v.string(c, cpath, "purpose", required=False)
+        purpose = _purpose(v, c, cpath, agreement)
         avoid = v.str_list(c, cpath, "avoid") or []
         for k, p in enumerate(avoid):
             if p not in PASSAGES:
@@ -444,8 +449,10 @@ def _asset(v: _V, ad, path, places) -> Asset | None:
             continue
         calls.append(Call(at[0], at[1], arrive, depart, purpose, tuple(avoid), tuple(deny),
                           waters, escort, bool(fixed), tuple(refuel_by)))
+    first = itin[0] if itin and isinstance(itin[0], Mapping) else {}
     if (calls and len(calls) == len(itin) and calls[0].arrive is None
-            and calls[0].depart is None):
+            and calls[0].depart is None
+            and first.get("arrive") is None and first.get("depart") is None):
         problems.add(path + ("itinerary", 0, "depart"),
                      "the first call needs a depart (or an arrive) time to anchor the schedule")
     if None in (aid, nation, kind, crew, speed_kmh, range_km, ice) or len(calls) != len(itin):

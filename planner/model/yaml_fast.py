@@ -4,11 +4,12 @@ PyYAML's C loader spends most of a large plan's load time constructing Python ob
 by event (44 s for 100,000 calls). A plan's itinerary is a plain indentation structure:
 block mappings and sequences, ``key: value`` lines, flow lists of plain scalars, comments.
 :func:`fast_load` reads exactly that subset line by line and resolves each distinct scalar
-once with PyYAML's own resolver and constructors (so ``yes``, ``1e3``, ``2026-03-01`` and
-``~`` mean what they mean to PyYAML). Anything outside the subset (anchors, aliases, tags,
-block scalars, flow mappings, quotes with escapes, tabs, duplicate keys, documents...) makes
-it return None, and the caller uses the careful loader, which also locates problems by line.
-Its output equals what ``yaml.load(text, Loader=yaml.CSafeLoader)`` returns wherever it answers
+once with the plan loader's resolver and constructors (so ``yes``, ``1e3``, ``2026-03-01``
+and ``~`` mean what they mean to :mod:`planner.model.yamlsource`). Anything outside the
+subset (anchors, aliases, tags, block scalars, flow mappings, quotes with escapes, tabs,
+duplicate keys, documents...) makes it return None, and the caller uses the careful loader,
+which also locates problems by line.
+Its output equals what ``yamlsource.load_yaml_text(text)`` returns wherever it answers
 (``tests/test_yaml_fast.py`` checks that on the examples and on generated files).
 """
 
@@ -19,14 +20,28 @@ from typing import Any
 
 import yaml
 
+from planner.model.yamlsource import PLAN_LOADER
+
 #: Deepest indentation read (columns); deeper files go to the careful loader, which enforces
 #: its nesting limit (planner.model.yamlsource.MAX_DEPTH). Plans indent 8 or 10 columns.
 MAX_INDENT = 24
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 #: Characters that start something this reader does not handle (PyYAML indicators).
 _UNSAFE_START = frozenset("&*!|>{%@`")
-_RESOLVER = yaml.resolver.Resolver()
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """The plan loader's scalar rules (times kept as text, ``1e12`` a number)."""
+
+    yaml_implicit_resolvers = PLAN_LOADER.yaml_implicit_resolvers
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    yaml_constructors = PLAN_LOADER.yaml_constructors
+
+
+_RESOLVER = _Resolver()
+_CONSTRUCTOR = _Constructor()
 
 
 class _Decline(Exception):

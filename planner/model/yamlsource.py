@@ -44,6 +44,33 @@ class _PlanLoader(_Loader):  # type: ignore[misc,valid-type]
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_time_text(self, node):
+        """A timestamp-shaped scalar (``2026-03-05``, ``2026-03-05 08:00:00``) kept as its
+        text. PyYAML's own constructor turns it into a date or datetime, and raises a bare
+        ValueError for one that does not exist (``2026-13-01``: an internal error, issue 12);
+        as text it reaches :func:`planner.model.times.parse_time`, the one time reader of
+        YAML, CSV and Python plans, which says which part is impossible."""
+        return self.construct_scalar(node)
+
+
+_PlanLoader.add_constructor("tag:yaml.org,2002:timestamp", _PlanLoader.construct_time_text)
+#: YAML 1.2 reads ``1e12`` as a number; PyYAML (YAML 1.1) reads it as text, so ``crew: 1e12``
+#: was refused as "must be a number, got text". Resolved as a float here, it meets the limit
+#: that says why it is refused.
+_PlanLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
+
+
+#: The loader plan files are read with (the fast reader resolves scalars with its rules).
+PLAN_LOADER = _PlanLoader
+
+
+def load_yaml_text(text: str):
+    """Plain YAML text (an agreement or register file) as Python data, read with the plan's
+    loader: safe, no duplicate keys, times kept as text. Raises ``yaml.YAMLError``."""
+    return yaml.load(text, Loader=_PlanLoader)  # noqa: S506 - a safe loader
+
 
 
 def read_plan_text(path: Path, max_bytes: int | None = None) -> str:
