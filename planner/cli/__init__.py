@@ -1,0 +1,126 @@
+"""The ``relos`` command (CONTRACT §3). Exit codes: 0 clean, 1 findings with errors,
+2 bad input (one located message per problem on stderr, nothing written), 3 internal error.
+
+Modules: :mod:`~planner.cli.options` (parser, argument types), :mod:`~planner.cli.commands`
+(one function per subcommand); :func:`main` here runs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import signal
+import sys
+import traceback
+from pathlib import Path
+
+from planner.cli.commands import COMMANDS, demo_plan_path
+from planner.cli.options import EXIT_BAD_INPUT, EXIT_OK, BadInput, _parser
+from planner.model.problems import PlanError
+
+
+def _check_together(parser: argparse.ArgumentParser, args) -> None:
+    """Refusals that need more than one argument: ``--meta`` belongs to a CSV plan."""
+    if getattr(args, "meta", None) and not str(args.plan).lower().endswith(".csv"):
+        sub = _subcommands(parser)[args.command]
+        sub.error(f"--meta: applies to CSV plans only; {args.plan} holds its own sections")
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The subcommand parsers by name."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _bad_input_errors() -> tuple[type[Exception], ...]:
+    """The errors the layers and routers raise for a request that cannot be met (an unknown
+    place, no route with those passages avoided or countries denied, a bad agreement or
+    register file): each is the user's input, reported as exit 2, never an internal error."""
+    from planner.layers.catalogue import UnknownPlace
+    from planner.layers.register import RegisterError
+    from planner.model.agreement import AgreementError
+    from planner.routing.air import NoRoute
+    from planner.routing.sea import NoSeaRoute
+
+    return (UnknownPlace, NoRoute, NoSeaRoute, AgreementError, RegisterError)
+
+
+def _terminate(signum, frame):  # turn SIGTERM into a clean exit so temp files are removed
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``relos`` console script."""
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        parser = _parser()
+        args = parser.parse_args(argv)
+        _check_together(parser, args)
+    except SystemExit as exc:
+        return EXIT_BAD_INPUT if exc.code not in (0, None) else EXIT_OK
+    try:
+        signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not in the main thread
+        pass
+    try:
+        return COMMANDS[args.command](args)
+    except PlanError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BadInput as exc:
+        print(f"relos: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("relos: interrupted; nothing half-written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except _bad_input_errors() as exc:  # documented refusals of the layers and routers
+        print(f"relos: {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        target = _output_refused(args, exc)
+        if target is None:
+            return _internal(args, exc)
+        print(f"relos: {args.command}: cannot write {target}: {exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # no traceback reaches a user unless asked for
+        return _internal(args, exc)
+
+
+def _internal(args, exc: BaseException) -> int:
+    """Report an internal error: one line with the hint, or the traceback with ``--debug``."""
+    if args.debug:
+        traceback.print_exception(exc)
+    else:
+        print(f"relos: internal error: {type(exc).__name__}: {exc} "
+              "(run with --debug for details)", file=sys.stderr)
+    return 3
+
+
+#: Errors of a path the user chose (missing or read-only folder, a file where a folder is
+#: needed): bad input. A full disk or an I/O error stays an internal error.
+_PATH_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM,
+                errno.EROFS)
+
+
+def _output_refused(args, exc: OSError) -> str | None:
+    """The output argument (``-o``, ``--timeline``, ``--clearances``) an OSError is about, when
+    it is about the path the user chose, else None."""
+    if exc.errno not in _PATH_ERRNOS or not exc.filename:
+        return None
+    failed = Path(str(exc.filename)).absolute()
+    for name in ("output", "timeline", "clearances"):
+        given = getattr(args, name, None)
+        if not given:
+            continue
+        target = Path(given).absolute()
+        if failed == target or failed in target.parents or failed.parent == target.parent:
+            return str(given)
+    return None
+
+
+__all__ = ["COMMANDS", "BadInput", "demo_plan_path", "main"]
