@@ -260,7 +260,7 @@ BAD_ARGUMENTS = [
      "cannot write /proc/no-such-folder/map.html"),
     (("demo", "-o", "{plan}/demo.html"), "cannot write"),
     (("map", "{plan}", "--tiles", "google"), "invalid choice: 'google'"),
-    (("route", "vizag", "mumbai"), "unknown place 'vizag'"),
+    (("route", "atlantis", "mumbai"), "unknown place 'atlantis'"),
     (("route", "91,0", "mumbai"), "latitude 91.0 is outside -90..90"),
     (("route", "chennai"), "required: TO"),
     (("route", "chennai", "colombo", "--mode", "boat"), "invalid choice: 'boat'"),
@@ -337,7 +337,10 @@ def _subcommands(parser):
 @pytest.mark.parametrize("command,needs", [("check", ["p.yaml"]), ("map", ["p.yaml"]),
                                            ("route", ["chennai", "colombo"]),
                                            ("reach", ["chennai", "--range-nm", "500"]),
-                                           ("facilities", []), ("demo", [])])
+                                           ("facilities", []), ("demo", []),
+                                           ("export", ["p.yaml", "-o", "p.geojson"]),
+                                           ("resolve", ["p.yaml"]),
+                                           ("compare", ["a.yaml", "b.yaml"])])
 def test_global_options_after_every_subcommand(command, needs):
     """CONTRACT section 3: common options come after the subcommand as well as before it. Every
     option of the top-level parser (now --debug) is accepted in both places, with the same
@@ -345,7 +348,8 @@ def test_global_options_after_every_subcommand(command, needs):
     from planner.cli import _parser
 
     parser = _parser()
-    assert set(_subcommands(parser)) == {"check", "map", "route", "reach", "facilities", "demo"}
+    assert set(_subcommands(parser)) == {"check", "map", "route", "reach", "facilities", "demo",
+                                         "export", "resolve", "compare"}
     flags = [a for a in parser._actions if a.option_strings and a.dest != "help"
              and a.nargs == 0]
     assert flags, "no global options"
