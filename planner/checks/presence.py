@@ -393,8 +393,9 @@ def purpose_check(ctx: CheckContext) -> list[Finding]:
 
 @register("open_stay")
 def open_stay_check(ctx: CheckContext) -> list[Finding]:
-    """``OPEN_STAY``: a last call without ``depart`` is counted until ``horizon_end`` (CONTRACT
-    section 1: default the end of the agreement's term); say so, once per such stay."""
+    """``OPEN_STAY``: a last call without ``depart`` in another state's territory is counted
+    until ``horizon_end`` (CONTRACT section 1: default the end of the agreement's term); say
+    so, once per such stay. An asset ending at home needs no notice."""
     calls = ctx.schedule.calls
     if not len(calls):
         return []
@@ -403,7 +404,8 @@ def open_stay_check(ctx: CheckContext) -> list[Finding]:
     why = ("horizon_end" if plan.horizon_end else
            "the end of the agreement's term (set horizon_end or a depart)")
     out = []
-    for c in calls[calls["open_ended"]].itertuples(index=False):
+    abroad = calls["open_ended"] & calls["host"].notna() & (calls["host"] != calls["nation"])
+    for c in calls[abroad].itertuples(index=False):
         counted = c.depart > c.arrive
         until = (f"counted as present until {fmt_minute(c.depart)}, {why}" if counted else
                  f"it arrives after {fmt_minute(horizon)} ({why}) and is not counted")
