@@ -285,9 +285,9 @@ def test_facilities_filters_refuse_unknown_country_and_kind():
 def test_cli_facilities_unknown_country_or_kind_exit_2(relos):
     res = relos("facilities", "--country", "XYZ")
     assert res.returncode == 2
-    assert "no such country 'XYZ'" in res.stderr and "Empty DataFrame" not in res.stdout
+    assert "'XYZ' is no country" in res.stderr and "Empty DataFrame" not in res.stdout
     res = relos("facilities", "--kind", "helipad")
-    assert res.returncode == 2 and "no such kind 'helipad'" in res.stderr
+    assert res.returncode == 2 and "invalid choice: 'helipad'" in res.stderr
 
 
 def test_cli_facilities_country_without_places(relos):

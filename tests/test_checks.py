@@ -336,13 +336,14 @@ def test_bundled_airlift_out_of_range_does_not_crash():
 
 def test_range_names_the_friendly_places_that_would_make_a_chain():
     """No chain at the places the nation may use: name the fewest third-country ports that
-    would make one, found here by trying every set of them (issue 12 item 5)."""
+    would make one, found here by trying every set of them (issue 12 item 5). (An Indian ship
+    now has its chain at Novorossiysk and Baltiysk, which the catalogue gained.)"""
     from itertools import combinations
 
     from planner.routing.sea import sea_route
 
     plan = {"name": "f", "assets": [
-        {"id": "tushil", "nation": "IND", "kind": "warship", "crew": 180, "speed_kn": 14,
+        {"id": "tushil", "nation": "FRA", "kind": "warship", "crew": 180, "speed_kn": 14,
          "range_nm": 4850, "ice_class": "none", "itinerary": [
              {"at": "mumbai", "depart": "2026-02-01T00:00Z"},
              {"at": "murmansk", "purpose": "exercise"}]}]}
@@ -350,8 +351,10 @@ def test_range_names_the_friendly_places_that_would_make_a_chain():
     (f,) = [g for g in report.finding_list if g.code == "RANGE"]
     assert f.extra["stops"] is None
     ports = facilities(kind="port")
-    usable = [p for p in ports.index if ports.loc[p, "country"] in ("IND", "RUS")]
-    third = [p for p in ports.index if ports.loc[p, "country"] not in ("IND", "RUS")]
+    # a French frigate (no RELOS party): no own or partner port in the catalogue, so every
+    # stop is one the plan would have to add to ``friendly``
+    usable: list[str] = []
+    third = [p for p in ports.index if p not in ("mumbai", "murmansk")]
     range_km = 4850 * 1.852
     memo: dict = {}
 
@@ -372,7 +375,7 @@ def test_range_names_the_friendly_places_that_would_make_a_chain():
         return memo[(a, b)]
 
     def reachable(extra: tuple) -> bool:
-        nodes = [p for p in usable + list(extra) if p != "mumbai"]
+        nodes = [p for p in [*usable, *extra, "murmansk"] if p != "mumbai"]
         seen, todo = {"mumbai"}, ["mumbai"]
         while todo:
             a = todo.pop()
