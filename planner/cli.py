@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--deny", default="", help="air: countries (ISO3) to keep out of")
     r.add_argument("--ice-class", default=None)
     r.add_argument("--date", default=None, help="sailing date (NSR ice rules)")
+    r.add_argument("--nation", default=None, help="sea: whose waters are own (ISO3)")
+    r.add_argument("--waters", choices=("prefer", "avoid", "any"), default=None,
+                   help="sea: third-country territorial seas (default prefer)")
     r.add_argument("--format", choices=("text", "json"), default="text")
 
     rc = sub.add_parser("reach", help="what is reachable from a place")
@@ -157,7 +160,8 @@ def cmd_route(args) -> int:
                 raise BadInput(f"--avoid: unknown passage(s) {', '.join(bad)}; known: "
                                + ", ".join(PASSAGES))
             route = sea_route(args.origin, args.destination, avoid=avoid,
-                              ice_class=args.ice_class, date=args.date)
+                              ice_class=args.ice_class, date=args.date, nation=args.nation,
+                              waters=args.waters)
         else:
             from planner.routing.air import air_route
 
@@ -172,7 +176,11 @@ def cmd_route(args) -> int:
     if route.passages:
         print(f"passages: {', '.join(route.passages)}")
     if route.countries:
-        print(f"countries crossed: {', '.join(route.countries)}")
+        nm = route.territorial_nm
+        print("countries crossed: " + ", ".join(
+            f"{c} ({nm[c]:,.0f} nm)" if c in nm else c for c in route.countries))
+    if route.waters:
+        print(f"waters: {route.waters}")
     for note in route.notes:
         print(f"note: {note}")
     return EXIT_OK

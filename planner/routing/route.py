@@ -31,6 +31,10 @@ class Route:
     passages: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    #: sea routes: nm inside each third country's territorial sea, in order of entry
+    territorial_nm: dict[str, float] = field(default_factory=dict)
+    #: sea routes: the waters mode routed in (``prefer``, ``avoid``, ``any``)
+    waters: str | None = None
 
     def __post_init__(self):
         # routes are cached and shared between legs and callers: their paths are read-only
@@ -94,5 +98,7 @@ class Route:
             "distance_km": round(self.distance_km, 1),
             "passages": list(self.passages),
             "countries": list(self.countries),
+            "territorial_nm": dict(self.territorial_nm),
+            "waters": self.waters,
             "geometry": mapping(self.geometry),
         }

@@ -11,6 +11,7 @@ joined by geodesic "snap" edges to its nearest nodes.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 from collections.abc import Iterable
 
 import numpy as np
@@ -18,8 +19,8 @@ import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from planner.core.caches import cached, once
-from planner.core.units import month_of
+from planner.core.caches import cached, frozen, once
+from planner.core.units import KM_PER_NM, month_of
 from planner.layers import nsr
 from planner.layers.catalogue import Place, resolve_place
 from planner.layers.geodesy import geodesic_km, geodesic_km_many, prepare_shared, unwrap_lons
@@ -32,6 +33,16 @@ from planner.layers.sea_network import (
 )
 from planner.layers.territory import load_territory
 from planner.routing.route import Route
+from planner.routing.waters import (
+    ANY,
+    STRAY_NM,
+    Mode,
+    check_waters,
+    edge_weights,
+    mode_for,
+    path_waters,
+    strait_note,
+)
 
 SNAP_CANDIDATES = 10  # nearest network nodes considered for a port
 SNAP_SLACK_KM = 30.0  # a candidate may be this much (plus 50 %) farther than the nearest
@@ -43,22 +54,23 @@ class NoSeaRoute(ValueError):
     """No sea route exists with the passages avoided."""
 
 
-@cached("routing.sea._graph", maxsize=16)
-def _graph(mask: int) -> csr_matrix:
+@cached("routing.sea._graph", maxsize=32)
+def _graph(mask: int, mode: Mode = ANY) -> csr_matrix:
+    """The network without the masked passages, weighted for a waters ``mode``."""
     net = network()
-    ok = (net.mask & mask) == 0
-    u, v, w = net.u[ok], net.v[ok], net.km[ok]
+    weight = edge_weights(mode)
+    ok = ((net.mask & mask) == 0) & np.isfinite(weight)
+    u, v, w = net.u[ok], net.v[ok], weight[ok]
     n = len(net.lon)
     return csr_matrix((np.concatenate([w, w]), (np.concatenate([u, v]), np.concatenate([v, u]))),
                       shape=(n, n))
 
 
-
-
-@cached("routing.sea._tree", maxsize=512)
-def _tree(node: int, mask: int) -> tuple[np.ndarray, np.ndarray]:
-    dist, pred = dijkstra(_graph(mask), directed=True, indices=node, return_predecessors=True)
-    return dist, pred
+@cached("routing.sea._tree", maxsize=1024)
+def _tree(node: int, mask: int, mode: Mode = ANY) -> tuple[np.ndarray, np.ndarray]:
+    dist, pred = dijkstra(_graph(mask, mode), directed=True, indices=node,
+                          return_predecessors=True)
+    return frozen(dist, pred)
 
 
 @once("routing.sea._land_tree")
@@ -116,31 +128,76 @@ def _path(pred: np.ndarray, target: int) -> list[int]:
     return out[::-1]
 
 
-def _route(o: Place, d: Place, mask: int) -> Route:
+def _route(o: Place, d: Place, mask: int, nation: str | None = None,
+           waters: str = "any") -> Route:
+    """Shortest route in a waters mode (see :func:`_routed`)."""
+    return _routed(o, d, mask, nation, waters)[0]
+
+
+def _routed(o: Place, d: Place, mask: int, nation: str | None,
+            waters: str) -> tuple[Route, list[int]]:
+    """Shortest route in a waters mode and its network edges: the best join of the origin's
+    tree (its country's waters free) and the destination's (its country's free); one tree
+    when both are alike."""
     net = network()
     so, sd = _snap(o.lat, o.lon), _snap(d.lat, d.lon)
     direct = geodesic_km(o.lat, o.lon, d.lat, d.lon)
-    best = (np.inf, None, None)
-    for n_o, k_o in so:
-        dist, _ = _tree(n_o, mask)
-        for n_d, k_d in sd:
-            c = k_o + dist[n_d] + k_d
-            if c < best[0]:
-                best = (c, n_o, n_d)
     if direct <= min(k for _, k in so) + min(k for _, k in sd):  # same harbour
-        return _make(o, d, [o.lon, d.lon], [o.lat, d.lat], direct, [])
+        return _make(o, d, [o.lon, d.lon], [o.lat, d.lat], direct, [], nation, waters), []
+    mo, md = mode_for(waters, nation, o.country), mode_for(waters, nation, d.country)
+    if mo == md:
+        best = (np.inf, None, None)
+        for n_o, k_o in so:
+            dist, _ = _tree(n_o, mask, mo)
+            for n_d, k_d in sd:
+                c = k_o + dist[n_d] + k_d
+                if c < best[0]:
+                    best = (c, n_o, n_d)
+        if np.isfinite(best[0]):
+            nodes = _path(_tree(best[1], mask, mo)[1], best[2])
+    else:
+        best, nodes = _join(so, sd, mask, mo, md)
     if not np.isfinite(best[0]):
-        raise NoSeaRoute(f"no sea route from {o.id} to {d.id} with those passages avoided")
-    _, n_o, n_d = best
-    _, pred = _tree(n_o, mask)
-    nodes = _path(pred, n_d)
+        raise NoSeaRoute(f"no sea route from {o.id} to {d.id} with those passages avoided"
+                         + _closed_why(waters))
     lons = [o.lon, *net.lon[nodes], d.lon]
     lats = [o.lat, *net.lat[nodes], d.lat]
     edges = [net.edge_of[(a, b)] for a, b in zip(nodes[:-1], nodes[1:], strict=True)]
-    return _make(o, d, lons, lats, float(best[0]), edges)
+    km = _snap_km(so, nodes[0]) + float(net.km[edges].sum()) + _snap_km(sd, nodes[-1])
+    return _make(o, d, lons, lats, km, edges, nation, waters), edges
 
 
-def _make(o: Place, d: Place, lons, lats, km: float, edges: list[int]) -> Route:
+def _snap_km(snaps: tuple[tuple[int, float], ...], node: int) -> float:
+    """The snap km of ``node`` among a place's snaps."""
+    return next(k for n, k in snaps if n == node)
+
+
+def _join(so, sd, mask: int, mo: Mode, md: Mode):
+    """Best path origin -> x -> destination over all nodes x, the first part on the origin's
+    trees (mode ``mo``), the second on the destination's (``md``): ((cost, n_o, n_d), nodes)."""
+    a = np.vstack([k + _tree(n, mask, mo)[0] for n, k in so])
+    b = np.vstack([k + _tree(n, mask, md)[0] for n, k in sd])
+    ia, ib = a.argmin(axis=0), b.argmin(axis=0)
+    total = a[ia, np.arange(a.shape[1])] + b[ib, np.arange(b.shape[1])]
+    x = int(np.argmin(total))
+    if not np.isfinite(total[x]):
+        return (np.inf, None, None), []
+    n_o, n_d = so[ia[x]][0], sd[ib[x]][0]
+    first = _path(_tree(n_o, mask, mo)[1], x)
+    second = _path(_tree(n_d, mask, md)[1], x)
+    return (float(total[x]), n_o, n_d), first + second[::-1][1:]
+
+
+def _closed_why(waters: str) -> str:
+    if waters != "avoid":
+        return ""
+    return ("; waters=avoid closes third-country territorial seas outside straits used for "
+            "international navigation and no way through international waters remains "
+            "(waters=prefer allows the passage)")
+
+
+def _make(o: Place, d: Place, lons, lats, km: float, edges: list[int],
+          nation: str | None = None, waters: str | None = None) -> Route:
     net = network()
     seen: list[str] = []
     if edges:
@@ -156,7 +213,31 @@ def _make(o: Place, d: Place, lons, lats, km: float, edges: list[int]) -> Route:
     keep[1:] = (np.diff(lons) != 0) | (np.diff(lats) != 0)
     if keep.sum() < 2:
         keep[:] = True
-    return Route(o.id, d.id, "sea", km, unwrap_lons(lons[keep]), lats[keep], tuple(seen))
+    w = path_waters(edges, frozenset(c for c in (nation, o.country, d.country) if c))
+    notes = tuple(n for n in (strait_note(w),) if n)
+    return Route(o.id, d.id, "sea", km, unwrap_lons(lons[keep]), lats[keep], tuple(seen),
+                 w.countries, notes, territorial_nm=w.territorial_nm, waters=waters)
+
+
+def _waters_route(o: Place, d: Place, mask: int, nation: str | None, waters: str) -> Route:
+    """:func:`_route` in a waters mode; a ``prefer`` route that still spends more than
+    ``STRAY_NM`` in third-country seas outside straits says why (no way out, or what keeping
+    out would add)."""
+    route, edges = _routed(o, d, mask, nation, waters)
+    if waters != "prefer":
+        return route
+    w = path_waters(edges, frozenset(c for c in (nation, o.country, d.country) if c))
+    if sum(w.outside_straits_nm.values()) <= STRAY_NM:
+        return route
+    seas = ", ".join(f"{k} {v:,.0f} nm" for k, v in w.outside_straits_nm.items())
+    why = f"in third-country territorial seas outside straits ({seas})"
+    try:
+        alt = _route(o, d, mask, nation, "avoid")
+    except NoSeaRoute:
+        return _with_notes(route, f"{why}: no way through international waters exists")
+    extra = alt.distance_km - route.distance_km
+    return _with_notes(route, f"{why}: keeping out (waters=avoid) adds "
+                              f"{extra / KM_PER_NM:,.0f} nm ({extra / route.distance_km:.0%})")
 
 
 def _via(route: Route) -> str:
@@ -166,10 +247,11 @@ def _via(route: Route) -> str:
 
 @cached("routing.sea._sea_route_cached", maxsize=65536)
 def _sea_route_cached(o: Place, d: Place, avoid: tuple[str, ...], ice_class: str | None,
-                      month: int | None) -> Route:
+                      month: int | None, nation: str | None = None,
+                      waters: str = "any") -> Route:
 
     mask = avoid_mask(avoid)
-    route = _route(o, d, mask)
+    route = _waters_route(o, d, mask, nation, waters)
     if ice_class is None or month is None or "nsr" not in route.passages:
         return route
     bad = nsr.nsr_violations(route, ice_class, month)
@@ -181,15 +263,14 @@ def _sea_route_cached(o: Place, d: Place, avoid: tuple[str, ...], ice_class: str
     for p in NSR_PASSAGES:
         nsr_mask |= network().bit(p)
     try:
-        alt = _route(o, d, nsr_mask)
+        alt = _waters_route(o, d, nsr_mask, nation, waters)
     except NoSeaRoute:
         return _with_notes(route, f"{why}; no route avoids it")
     return _with_notes(alt, f"{why}; routed {_via(alt)}")
 
 
 def _with_notes(route: Route, note: str) -> Route:
-    return Route(route.origin, route.destination, route.mode, route.distance_km, route.lons,
-                 route.lats, route.passages, route.countries, (*route.notes, note))
+    return dataclasses.replace(route, notes=(*route.notes, note))
 
 
 @cached("routing.sea._resolve_cached", maxsize=4096)
@@ -210,18 +291,27 @@ def _resolve(place) -> Place:
 
 
 def sea_route(origin, destination, *, avoid: Iterable[str] = (), ice_class: str | None = None,
-              date=None) -> Route:
+              date=None, nation: str | None = None, waters: str | None = None) -> Route:
     """Shortest sea route between two places (catalogue id, ``"lat,lon"``, ``(lat, lon)`` or a
     :class:`~planner.catalogue.Place`).
 
     ``avoid`` names passages from :data:`PASSAGES`. With ``ice_class`` (``none``, ``Arc4`` ...
     ``Arc9``) and ``date``, a Northern Sea Route closed to that class in that month is avoided
     and ``route.notes`` says why. Results are cached on (origin, destination, avoid, ice_class,
-    month). Raises :class:`NoSeaRoute` if the avoided passages leave no route.
+    month, nation, waters). Raises :class:`NoSeaRoute` if the avoided passages leave no route.
+
+    ``waters`` (default ``prefer``) says what third countries' territorial seas cost:
+    ``prefer`` keeps out of them where a modest detour allows, ``avoid`` never enters them
+    (NoSeaRoute when no way remains), ``any`` takes the shortest way
+    (:mod:`planner.routing.waters`). Own waters (``nation``, ISO3) and those of the origin's
+    and destination's country are free; straits used for international navigation and the
+    canals are open in every mode. ``route.countries`` and ``route.territorial_nm`` name the
+    third-country seas crossed (straits included, named in ``route.notes``).
     """
     o, d = _resolve(origin), _resolve(destination)
     key = tuple(sorted({str(a).strip().lower() for a in avoid}))
     ic = None if ice_class is None else str(ice_class)
-    return _sea_route_cached(o, d, key, ic, month_of(date))
+    own = None if nation is None else str(nation).strip().upper() or None
+    return _sea_route_cached(o, d, key, ic, month_of(date), own, check_waters(waters))
 
 
