@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -78,11 +79,14 @@ from sea_waters import (
     edge_waters,
     open_water_nodes,
     ring_nodes,
+    river_mouths,
     river_paths,
+    split_at_straits,
 )
 from shapely.geometry import LineString, shape
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # this checkout's planner (territory, straits), not another
 
 LAND_TOLERANCE_DEG = 0.02  # ~2 km: coastal edges grazing the 10m coastline by less are kept
 
@@ -124,6 +128,14 @@ GATE_INLAND_STEPS = 10  # gate lines end 5 km (10 steps of 500 m) inside land
 # Cape of Good Hope: any route between the Atlantic and Indian oceans south of Africa crosses
 # the meridian of Cape Agulhas (20 deg 00' E, 34 deg 50' S) south of the cape.
 CAPE_LINE = LineString([(20.0, -34.0), (20.0, -78.0)])  # from inland, so none slips past
+# Straits with islands in the narrows, where a ray stops at the first island and lets edges
+# slip past the other channel: fixed lines from shore to shore, both ends inland.
+# Bab-el-Mandeb: Ras Siyyan (Djibouti) - Perim - Shaykh Sa'id (Yemen); Bering: Cape Dezhnev
+# (66 05'N 169 40'W) - the Diomedes - Cape Prince of Wales (65 38'N 168 05'W).
+FIXED_GATES = [
+    ("bab-el-mandeb", LineString([(43.20, 12.40), (43.42, 12.65), (43.60, 12.80)])),
+    ("bering", LineString([(-169.85, 66.12), (-168.95, 65.80), (-167.95, 65.58)])),
+]
 
 # Extra Arctic links (lon, lat) waypoints, joined to the nearest existing nodes at each end.
 EXTRA_PATHS = [
@@ -151,7 +163,11 @@ PRUNE_LIMIT_KM = 1.6 * MEDIUM_RADIUS_KM  # path search radius when pruning facil
 # Palk Strait between India and Sri Lanka (depths of 1-10 m; shipping goes round Sri Lanka).
 # The Hooghly estuary and the Sundarbans coast north of the Sandheads (shoals; ships keep to the
 # dredged Eastern and Western channels, so only the river passage in sea_waters.RIVERS enters).
-NO_GO = [shapely.box(78.9, 8.9, 80.3, 10.4), shapely.box(87.5, 21.1, 89.2, 22.8)]
+# Great and Little Basses reefs off Sri Lanka's south-east coast (lighthouses at 6 10'N 81 29'E
+# and 6 24'N 81 44'E; vessels keep outside them): the reefs and the water inside them.
+NO_GO = [shapely.box(78.9, 8.9, 80.3, 10.4), shapely.box(87.5, 21.1, 89.2, 22.8),
+         shapely.Polygon([(81.30, 6.17), (81.47, 6.15), (81.75, 6.38), (81.73, 6.45),
+                          (81.60, 6.42)])]
 
 
 def load_land():
@@ -209,7 +225,7 @@ def facility_places() -> list[tuple[str, str, float, float]]:
     with open(HERE / "sea_ports.csv", newline="", encoding="utf-8") as fh:
         out += [(r["name"], "sea_port", float(r["lon"]), float(r["lat"]))
                 for r in csv.DictReader(fh)]
-    return out
+    return out + river_mouths()
 
 
 def augment(base: dict, land, land_eroded, sovereign) -> dict:
@@ -243,7 +259,7 @@ def augment(base: dict, land, land_eroded, sovereign) -> dict:
           flush=True)
     places = facility_places()
     for _, kind, lon, lat in places:
-        if kind != "sea_port":  # catalogue facilities: medium and fine approaches
+        if kind not in ("sea_port", "river_mouth"):  # catalogue: medium and fine approaches
             add(around(lon, lat, MEDIUM_RADIUS_KM, MEDIUM_STEP_KM), MEDIUM_STEP_KM, False)
         add(around(lon, lat, FINE_RADIUS_KM, FINE_STEP_KM), FINE_STEP_KM, False)
     base_set = set(base_nodes)
@@ -292,7 +308,7 @@ def augment(base: dict, land, land_eroded, sovereign) -> dict:
             _, j2 = cKDTree(unit(xy[:nb])).query(unit(np.array([p]))[0])
             if geodesic(p, xy[j2]) < geodesic(p, xy[j]):
                 j, far = int(j2), geodesic(p, xy[j2])
-            if kind != "port" and far > COAST_KM:
+            if kind not in ("port", "sea_port", "river_mouth") and far > COAST_KM:
                 print(f"  {fid}: inland ({far:.0f} km from the sea), no approach")
                 continue
             vis = np.array([j])
@@ -366,6 +382,14 @@ def main() -> None:
     kept: dict[tuple, set[str]] = {}
     dropped = repaired = 0
     for (a, b), labels in edges.items():
+        # an edge along the antimeridian itself runs on the cut of the land polygons, where
+        # the eroded land leaves a gap: test it a hair to either side
+        meridian = a[0] == b[0] == -180.0 and any(
+            crosses_land(LineString([(x, a[1]), (x, b[1])]), land_eroded)
+            for x in (-179.9, 179.9))
+        if meridian:
+            dropped += 1
+            continue
         if (labels & CANALS or in_canal_box(a, b)
                 or not crosses_land(edge_line(a, b), land_eroded)):
             kept[(a, b)] = labels
@@ -393,9 +417,7 @@ def main() -> None:
             kept[(min(a, b), max(a, b))] = set()
 
     # river passages to up-river ports (NE draws the rivers as land: no land test)
-    for pts in river_paths():
-        d = np.hypot(node_xy[:, 0] - pts[-1][0], node_xy[:, 1] - pts[-1][1])
-        pts = [*pts, tuple(node_xy[int(np.argmin(d))])]
+    for pts in river_paths():  # the mouths are joined to the water like ports (augment)
         for a, b in zip(pts[:-1], pts[1:], strict=True):
             if a != b:
                 kept[(min(a, b), max(a, b))] = set()
@@ -403,6 +425,7 @@ def main() -> None:
     sovereign = load_sovereign()
     for e, labels in augment(kept, land, land_eroded, sovereign).items():
         kept.setdefault(e, labels)
+    kept = split_at_straits(kept)
 
     nodes = sorted({p for e in kept for p in e})
     index = {p: i for i, p in enumerate(nodes)}
@@ -428,6 +451,7 @@ def main() -> None:
     sea_polys = [shape(f["geometry"]) for f in seas]
     gates = [(name, gate_line(land, x, y, az)) for name, x, y, az in GATES]
     gates.append(("cape-of-good-hope", CAPE_LINE))
+    gates += FIXED_GATES
 
     bit = {p: 1 << i for i, p in enumerate(PASSAGES)}
     m = len(u)

@@ -30,7 +30,11 @@ OPEN_BOXES = [
     (30.0, -42.0, 122.0, 31.0),  # Indian Ocean, Red Sea, Gulf, Andaman Sea, Java Sea
     (98.0, -12.0, 180.0, 62.0),  # South-East Asia, the China seas, Japan, Okhotsk, NW Pacific
     (-180.0, 15.0, -150.0, 66.0),  # North Pacific east of 180 to Hawaii, Bering Sea
-    (-12.0, 55.0, 180.0, 82.5),  # Norwegian, Barents, White and Kara seas, the NSR
+    # Norwegian and Barents seas to Svalbard (80.5 N, open in summer west of 60 E); White and
+    # Kara seas and the NSR to 78 N, the NSR's summer tracks (the high Arctic beyond is
+    # ice-covered; EXTRA_PATHS in build_sea_network.py hold the routes north of it)
+    (-12.0, 55.0, 60.0, 80.5),
+    (60.0, 55.0, 180.0, 78.0),
     (-180.0, 64.0, -165.0, 75.0),  # Chukchi Sea east of 180
     (-12.0, 34.0, 32.0, 66.0),  # North Sea, Baltic, Channel, Bay of Biscay
     (-7.0, 30.0, 42.0, 47.5),  # Mediterranean and Black Sea
@@ -46,13 +50,14 @@ COAST_SAMPLE_DEG = 0.05  # coastline sampled this finely for distance-to-land
 RIVERS = {
     # Hooghly: Kolkata Dock System 22 32'53"N 88 18'05"E, Haldia Dock Complex 22 02'N 88 06'E,
     # Sagar lighthouse 21 39'N 88 03'E, Upper and Lower Gasper light floats, Eastern Channel
-    # light vessel 21 02'55"N 88 11'30"E (Syama Prasad Mookerjee Port, Kolkata: "Location" and
-    # "Navigational Aids", smportkolkata.shipping.gov.in); bends at Budge Budge, Uluberia,
+    # light vessel 21 02'55"N 88 11'30"E, the port limit at the Sandheads 20 45'N (Syama
+    # Prasad Mookerjee Port, Kolkata: "Location" and "Navigational Aids",
+    # smportkolkata.shipping.gov.in); bends at Budge Budge, Uluberia,
     # Hooghly Point, Diamond Harbour and Kulpi read off the river's course (approximate).
     "kolkata": [(88.3014, 22.5481), (88.18, 22.48), (88.10, 22.46), (88.06, 22.22),
                 (88.19, 22.19), (88.20, 22.07), (88.10, 22.02), (88.07, 21.80),
                 (88.0500, 21.6500), (88.1101, 21.4975), (88.1594, 21.3650),
-                (88.1903, 21.2833), (88.1917, 21.0485)],
+                (88.1903, 21.2833), (88.1917, 21.0485), (88.20, 20.75)],
     # Yenisei: Dudinka 69 24'N 86 11'E (the Dudinka river mouth, river km 433), Ust-Port
     # 69 39'N 84 24'E, Karaul 70 06'N 83 10'E, Sopochnaya Karga 71 52'N 82 42'E, then the
     # Yenisei Gulf to the Dikson roads 73 30'N 80 31'E (positions of the settlements on the
@@ -151,8 +156,14 @@ def ring_nodes(sovereign, land) -> np.ndarray:
 
 
 def river_paths() -> list[list[tuple[float, float]]]:
-    """The :data:`RIVERS` polylines as lists of keyed (lon, lat) points."""
+    """The :data:`RIVERS` polylines as lists of keyed (lon, lat) points (head first)."""
     return [[key(p) for p in pts] for pts in RIVERS.values()]
+
+
+def river_mouths() -> list[tuple[str, str, float, float]]:
+    """The seaward end of each river passage as a place (id, kind, lon, lat): it gets a
+    harbour lattice and water edges like a port."""
+    return [(f"{name}-mouth", "river_mouth", *pts[-1]) for name, pts in RIVERS.items()]
 
 
 def edge_waters(lon: np.ndarray, lat: np.ndarray, u: np.ndarray, v: np.ndarray):
@@ -186,3 +197,40 @@ def edge_waters(lon: np.ndarray, lat: np.ndarray, u: np.ndarray, v: np.ndarray):
     code = {c: i for i, c in enumerate(countries)}
     return (t["leg"].to_numpy(np.int32), t["iso3"].map(code).to_numpy(np.int16),
             t["km"].to_numpy(np.float32), countries)
+
+
+def split_at_straits(edges: dict) -> dict:
+    """The edges ``{(a, b): labels}`` with every edge that crosses the side of a strait area
+    (:data:`planner.layers.straits.STRAITS`) cut where it crosses, so that each edge lies
+    wholly inside or wholly outside each area (the router tells a strait by an edge's
+    midpoint)."""
+    from planner.layers.straits import STRAITS
+
+    out: dict = {}
+    cut = 0
+    for (a, b), labels in edges.items():
+        x0, y0 = a
+        shift = -360.0 if b[0] - a[0] > 180 else 360.0 if b[0] - a[0] < -180 else 0.0
+        x1, y1 = b[0] + shift, b[1]
+        ts = set()
+        for st in STRAITS:
+            bx0, by0, bx1, by1 = st.box
+            for v, p0, p1, lo, hi, q0, q1 in ((bx0, x0, x1, by0, by1, y0, y1),
+                                              (bx1, x0, x1, by0, by1, y0, y1),
+                                              (by0, y0, y1, bx0, bx1, x0, x1),
+                                              (by1, y0, y1, bx0, bx1, x0, x1)):
+                if p0 == p1:
+                    continue
+                t = (v - p0) / (p1 - p0)
+                if 1e-9 < t < 1 - 1e-9 and lo <= q0 + t * (q1 - q0) <= hi:
+                    ts.add(round(t, 9))
+        if not ts:
+            out[(a, b)] = labels
+            continue
+        cut += 1
+        pts = [a, *[key((x0 + t * (x1 - x0), y0 + t * (y1 - y0))) for t in sorted(ts)], b]
+        for p, q in zip(pts[:-1], pts[1:], strict=True):
+            if p != q:
+                out[(min(p, q), max(p, q))] = set(labels)
+    print(f"  {cut} edges cut at the sides of strait areas", flush=True)
+    return out

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from planner.core.units import KM_PER_NM
-from planner.layers.geodesy import geodesic_km
+from planner.layers.geodesy import geodesic_km, geodesic_points
 from planner.layers.sea_network import network
 from planner.routing.sea import sea_route
 
@@ -26,6 +26,11 @@ MEAN_ABS_ERROR = 0.02
 # Dondra Head, the south tip of Sri Lanka: 5 55'N 80 35'E (NGA Pub. 173, Sailing Directions
 # India and the Bay of Bengal)
 DONDRA = (5.9167, 80.5833)
+# Bab-el-Mandeb (Perim, 12 38'N 43 25'E) and the Suez Canal's south entrance at Port Tewfik
+# (29 56'N 32 34'E); the canal is 193.30 km long (Suez Canal Authority, canal characteristics)
+BAB_EL_MANDEB = (12.6333, 43.4167)
+SUEZ = (29.9333, 32.5667)
+SUEZ_CANAL_KM = 193.30
 # Route notes naming passages the network does not hold (so the figure is not a shortest
 # route over it): the Corinth Canal (beam limit 17.6 m) and the Seto Inland Sea (Naikai).
 NOT_IN_NETWORK = ("Corinth Canal", "Naikai")
@@ -48,8 +53,39 @@ def _through_palk(row) -> bool:
         return False
     if _side_of_sri_lanka(*a) == _side_of_sri_lanka(*b):
         return False
+    lons, lats = geodesic_points(*a, *b, step_km=10.0)
+    cross = np.flatnonzero(np.diff(np.sign(np.asarray(lons) - DONDRA[1])) != 0)
+    if len(cross) and lats[cross[0]] < DONDRA[0]:  # the geodesic passes south of Dondra
+        return False
     via = (geodesic_km(*a, *DONDRA) + geodesic_km(*DONDRA, *b)) / KM_PER_NM
     return row.distance_nm < via
+
+
+def _shorter_than_the_red_sea(row) -> bool:
+    """A Port Said - Indian Ocean figure shorter than the geodesic through Bab-el-Mandeb and
+    Suez plus the canal cannot be a sea distance (a misprint: Muscat - Port Said 2,289)."""
+    if "Bab-el-Mandeb and the Red Sea" not in str(row.route_note):
+        return False
+    other = (row.to_lat, row.to_lon) if row.from_name == "Port Said" else (
+        row.from_lat, row.from_lon)
+    km = geodesic_km(*other, *BAB_EL_MANDEB) + geodesic_km(*BAB_EL_MANDEB, *SUEZ)
+    return row.distance_nm < (km + SUEZ_CANAL_KM) / KM_PER_NM
+
+
+def _longer_than_via_a_third(rows: pd.DataFrame) -> pd.Series:
+    """Figures more than 2 % longer than the sum of two other figures through a third port:
+    not a shortest route (or a misprint), so not a test of a shortest-route router."""
+    d = {}
+    for r in rows.itertuples(index=False):
+        d[(r.from_name, r.to_name)] = d[(r.to_name, r.from_name)] = r.distance_nm
+    ports = {p for pair in d for p in pair}
+    bad = []
+    for r in rows.itertuples(index=False):
+        a, b = r.from_name, r.to_name
+        via = [d[(a, c)] + d[(c, b)] for c in ports
+               if c not in (a, b) and (a, c) in d and (c, b) in d]
+        bad.append(bool(via) and r.distance_nm > 1.02 * min(via))
+    return pd.Series(bad, index=rows.index)
 
 
 def published_pairs() -> pd.DataFrame:
@@ -61,10 +97,12 @@ def published_pairs() -> pd.DataFrame:
     note = rows["route_note"].fillna("")
     rows = rows[~note.str.contains("|".join(NOT_IN_NETWORK))]
     rows = rows[~rows.apply(_through_palk, axis=1)]
+    rows = rows[~rows.apply(_shorter_than_the_red_sea, axis=1)]
     a = rows[["from_name", "to_name"]].min(axis=1)
     b = rows[["from_name", "to_name"]].max(axis=1)
     rows = rows.assign(pair=a + " - " + b).sort_values("distance_nm")
-    return rows.drop_duplicates("pair").reset_index(drop=True)
+    rows = rows.drop_duplicates("pair")
+    return rows[~_longer_than_via_a_third(rows)].reset_index(drop=True)
 
 
 def _errors(waters: str) -> pd.DataFrame:
@@ -124,3 +162,19 @@ def test_every_edge_is_attributed_once():
     assert np.all(np.diff(net.ts_edge) >= 0)
     per_edge = np.bincount(net.ts_edge, weights=net.ts_km, minlength=len(net.km))
     assert np.all(per_edge <= net.km + 1e-3)
+
+
+def test_no_edge_runs_along_the_antimeridian_over_land():
+    """Land polygons are cut at 180 degrees, so a network edge lying on that meridian must be
+    tested beside it (Chukotka lies across it between 64.7 and 69.7 N)."""
+    import shapely
+
+    from planner.layers.territory import load_territory
+
+    net = network()
+    on = (net.lon[net.u] == -180.0) & (net.lon[net.v] == -180.0)
+    land = shapely.union_all(np.asarray(load_territory()["land"].values))
+    for i in np.flatnonzero(on):
+        lats = np.linspace(net.lat[net.u[i]], net.lat[net.v[i]], 200)[1:-1]
+        for x in (-179.99, 179.99):
+            assert not shapely.contains_xy(land, np.full(lats.size, x), lats).any(), i

@@ -5,7 +5,8 @@ Third-country miles are measured here independently of the router's per-edge dat
 route is cut into ~1 km pieces and a piece counts as inside a country's territorial sea when
 the nearest Natural Earth 10m coastline vertex (the land outlines of
 ``geodata/territory.parquet``, densified to 1 km) is that country's and lies within 12 nm
-(UNCLOS art. 3; nearest coast wins, the median-line rule of art. 15). Pieces inside the
+(UNCLOS art. 3; nearest coast wins, the median-line rule of art. 15), by more than the
+layer's simplification (``MARGIN_KM``). Pieces inside the
 straits and canals of :data:`planner.layers.straits.STRAITS` and within 30 km of either end
 (the harbour approaches) are not counted.
 """
@@ -32,6 +33,9 @@ TERRITORIAL_SEA_KM = 12 * KM_PER_NM  # UNCLOS art. 3
 EARTH_KM = 6371.0088  # mean Earth radius (IUGG)
 END_KM = 30.0  # harbour approaches at either end are not counted
 PIECE_DEG = 0.01  # routes and coastlines cut into pieces of ~1 km
+# the territory layer's coastlines and 12 nm lines are simplified by a few hundred metres
+# (geodata/SOURCES.md), so a route running along the 12 nm line may measure just inside it
+MARGIN_KM = 0.5
 STRAY_NM = 5.0  # issue 13: prefer routes spend at most this outside straits ...
 DETOUR = 0.05  # ... while adding at most 5 % to the distance of ``any``
 
@@ -92,7 +96,7 @@ def third_country_nm(route, free: set[str]) -> dict[str, float]:
     tree, iso = _coast()
     chord, idx = tree.query(_unit(mid_lat, mid_lon))
     dist_km = 2 * np.arcsin(np.minimum(chord / 2, 1.0)) * EARTH_KM
-    inside = dist_km < TERRITORIAL_SEA_KM
+    inside = dist_km < TERRITORIAL_SEA_KM - MARGIN_KM
     inside &= strait_of(mid_lon, mid_lat) < 0
     inside &= (mid_along > END_KM) & (mid_along < along[-1] - END_KM)
     inside &= ~np.isin(iso[idx], list(free))
@@ -125,8 +129,7 @@ def test_avoid_never_enters(nation, a, b):
     except NoSeaRoute as exc:
         assert "waters=avoid" in str(exc)
         return
-    # the land and 12 nm lines of the layer are simplified by a few hundred metres
-    assert sum(third_country_nm(r, _free(nation, r)).values()) <= 0.5
+    assert sum(third_country_nm(r, _free(nation, r)).values()) == 0.0
 
 
 def test_shortest_route_round_sri_lanka_enters_its_sea():

@@ -47,12 +47,14 @@ class Strait:
 STRAITS: tuple[Strait, ...] = (
     Strait("malacca", "Strait of Malacca and Singapore Strait", "transit",
            ("MYS", "IDN", "SGP", "THA"), (95.0, 0.8, 104.6, 6.5)),
+    # Bab-el-Mandeb with the southern Red Sea to the Hanish and Zuqar islands (the channels
+    # where the Red Sea traffic runs between the Yemeni islands' and Eritrea's seas)
     Strait("bab-el-mandeb", "Bab-el-Mandeb", "transit", ("YEM", "DJI", "ERI"),
-           (42.9, 12.2, 43.8, 13.1)),
+           (42.3, 12.2, 43.9, 14.1)),
     Strait("hormuz", "Strait of Hormuz", "transit", ("OMN", "IRN", "ARE"),
            (55.8, 25.7, 57.3, 27.0)),
-    Strait("gibraltar", "Strait of Gibraltar", "transit", ("ESP", "MAR", "GBR"),
-           (-6.1, 35.7, -5.2, 36.25)),
+    Strait("gibraltar", "Strait of Gibraltar", "transit", ("ESP", "MAR", "GBR", "GIB"),
+           (-6.1, 35.7, -5.0, 36.3)),
     Strait("dover", "Strait of Dover", "transit", ("GBR", "FRA"), (0.9, 50.6, 2.1, 51.35)),
     Strait("danish-straits", "the Danish straits (Great Belt, The Sound, Little Belt)",
            "transit", ("DNK", "SWE", "DEU"), (9.6, 54.3, 13.2, 56.6)),
@@ -72,7 +74,11 @@ STRAITS: tuple[Strait, ...] = (
     Strait("soya", "Soya (La Perouse) Strait", "corridor", ("JPN", "RUS"),
            (141.2, 45.2, 142.7, 46.25)),
     Strait("bering", "Bering Strait", "transit", ("RUS", "USA"), (-171.0, 64.5, -167.0, 66.8)),
-    Strait("suez", "Suez Canal", "canal", ("EGY",), (32.0, 29.6, 32.8, 31.6)),
+    Strait("suez", "Suez Canal", "canal", ("EGY",), (32.0, 29.6, 32.8, 31.9)),
+    # the canal's southern approach: the Gulf of Suez from the Strait of Gubal and Shadwan
+    # island, all of it within Egypt's 12 nm
+    Strait("gulf-of-suez", "Gulf of Suez (approach to the Suez Canal)", "canal", ("EGY",),
+           (32.3, 27.1, 34.4, 29.95)),
     Strait("panama", "Panama Canal", "canal", ("PAN",), (-80.2, 8.5, -79.3, 9.6)),
 )
 KEYS = tuple(s.key for s in STRAITS)
