@@ -45,6 +45,7 @@ from planner.routing.waters import (
 )
 
 SNAP_CANDIDATES = 10  # nearest network nodes considered for a port
+SNAP_KEEP = 3  # of which at most this many best are joined (one shortest-path tree each)
 SNAP_SLACK_KM = 30.0  # a candidate may be this much (plus 50 %) farther than the nearest
 SNAP_EXACT_KM = 0.05  # a node this close is the place's own node (built for catalogue places)
 SNAP_LAND_PENALTY_KM = 500.0  # per degree of land under a snap edge (steers snaps off land)
@@ -54,22 +55,37 @@ class NoSeaRoute(ValueError):
     """No sea route exists with the passages avoided."""
 
 
+CLOSED_KM = 1e9  # weight of a closed edge (passage avoided, or waters=avoid); never reached
+
+
+@once("routing.sea._structure")
+def _structure() -> tuple[csr_matrix, np.ndarray]:
+    """The network as a CSR matrix over both directions of every edge, and the edge behind
+    each stored entry, so that a weighting only swaps the data array."""
+    net = network()
+    m = len(net.u)
+    n = len(net.lon)
+    edge = np.arange(2 * m) % m
+    g = csr_matrix((edge + 1.0, (np.r_[net.u, net.v], np.r_[net.v, net.u])), shape=(n, n))
+    g.sort_indices()
+    return g, (g.data - 1.0).astype(np.int64)
+
+
 @cached("routing.sea._graph", maxsize=32)
 def _graph(mask: int, mode: Mode = ANY) -> csr_matrix:
-    """The network without the masked passages, weighted for a waters ``mode``."""
+    """The network weighted for a waters ``mode``, masked passages closed."""
     net = network()
-    weight = edge_weights(mode)
-    ok = ((net.mask & mask) == 0) & np.isfinite(weight)
-    u, v, w = net.u[ok], net.v[ok], weight[ok]
-    n = len(net.lon)
-    return csr_matrix((np.concatenate([w, w]), (np.concatenate([u, v]), np.concatenate([v, u]))),
-                      shape=(n, n))
+    weight = np.where((net.mask & mask) == 0, edge_weights(mode), CLOSED_KM)
+    weight = np.minimum(weight, CLOSED_KM)
+    g, edge = _structure()
+    return csr_matrix((weight[edge], g.indices, g.indptr), shape=g.shape)
 
 
-@cached("routing.sea._tree", maxsize=1024)
+@cached("routing.sea._tree", maxsize=512)
 def _tree(node: int, mask: int, mode: Mode = ANY) -> tuple[np.ndarray, np.ndarray]:
     dist, pred = dijkstra(_graph(mask, mode), directed=True, indices=node,
                           return_predecessors=True)
+    dist[dist >= CLOSED_KM] = np.inf  # only through a closed edge: no route
     return frozen(dist, pred)
 
 
@@ -117,8 +133,9 @@ def _snap(lat: float, lon: float) -> tuple[tuple[int, float], ...]:
         return ((int(idx[i]), float(km[i])),)
     score = km + SNAP_LAND_PENALTY_KM * _land_deg(lat, lon, net.lat[idx], net.lon[idx])
     best = float(score.min())
-    return tuple((int(i), float(k)) for i, k, c in zip(idx, km, score, strict=True)
-                 if c <= 1.5 * best + SNAP_SLACK_KM)
+    keep = [(c, int(i), float(k)) for i, k, c in zip(idx, km, score, strict=True)
+            if c <= 1.5 * best + SNAP_SLACK_KM]
+    return tuple((i, k) for _, i, k in sorted(keep)[:SNAP_KEEP])
 
 
 def _path(pred: np.ndarray, target: int) -> list[int]:
@@ -175,17 +192,26 @@ def _snap_km(snaps: tuple[tuple[int, float], ...], node: int) -> float:
 def _join(so, sd, mask: int, mo: Mode, md: Mode):
     """Best path origin -> x -> destination over all nodes x, the first part on the origin's
     trees (mode ``mo``), the second on the destination's (``md``): ((cost, n_o, n_d), nodes)."""
-    a = np.vstack([k + _tree(n, mask, mo)[0] for n, k in so])
-    b = np.vstack([k + _tree(n, mask, md)[0] for n, k in sd])
-    ia, ib = a.argmin(axis=0), b.argmin(axis=0)
-    total = a[ia, np.arange(a.shape[1])] + b[ib, np.arange(b.shape[1])]
+    a, ia = _reach(so, mask, mo)
+    b, ib = _reach(sd, mask, md)
+    total = a + b
     x = int(np.argmin(total))
     if not np.isfinite(total[x]):
         return (np.inf, None, None), []
-    n_o, n_d = so[ia[x]][0], sd[ib[x]][0]
+    n_o, n_d = so[int(ia[x])][0], sd[int(ib[x])][0]
     first = _path(_tree(n_o, mask, mo)[1], x)
     second = _path(_tree(n_d, mask, md)[1], x)
     return (float(total[x]), n_o, n_d), first + second[::-1][1:]
+
+
+@cached("routing.sea._reach", maxsize=256)
+def _reach(snaps: tuple[tuple[int, float], ...], mask: int,
+           mode: Mode) -> tuple[np.ndarray, np.ndarray]:
+    """Cost from a place (its snap nodes and snap km) to every node in ``mode``, and which
+    snap node each best path leaves by (read-only)."""
+    dist = np.vstack([k + _tree(n, mask, mode)[0] for n, k in snaps])
+    which = dist.argmin(axis=0).astype(np.int8)
+    return frozen(dist[which, np.arange(dist.shape[1])], which)
 
 
 def _closed_why(waters: str) -> str:
