@@ -48,7 +48,7 @@ def write_plan(tmp_path):
     return _write
 
 
-def gc_route(asset, a, b, *, when=None, avoid=(), deny=()):
+def gc_route(asset, a, b, *, when=None, avoid=(), deny=(), waters=None):
     """A great-circle router, for tests of scheduling that must not depend on sea routing."""
     lons, lats = geodesic_points(a.lat, a.lon, b.lat, b.lon)
     return Route(a.id, b.id, asset.mode, geodesic_km(a.lat, a.lon, b.lat, b.lon), lons, lats)

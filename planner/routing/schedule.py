@@ -32,11 +32,12 @@ Router = Callable[..., Route]
 
 
 def route_leg(asset, origin: Place, destination: Place, *, when: dt.datetime | None,
-              avoid: tuple[str, ...] = (), deny: tuple[str, ...] = ()) -> Route:
+              avoid: tuple[str, ...] = (), deny: tuple[str, ...] = (),
+              waters: str | None = None) -> Route:
     """Route one leg the way the asset travels: over water for warships (shortest route; the
     NSR rules are checked separately), along the geodesic for aircraft."""
     if asset.kind == "warship":
-        return sea_route(origin, destination, avoid=avoid)
+        return sea_route(origin, destination, avoid=avoid, nation=asset.nation, waters=waters)
 
     return air_route(origin, destination, deny=deny)
 
@@ -76,7 +77,7 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
             if seq > 0:
                 try:
                     route = router(asset, prev_call.place, call.place, when=prev_depart,
-                                   avoid=call.avoid, deny=call.deny)
+                                   avoid=call.avoid, deny=call.deny, waters=call.waters)
                 except ValueError as exc:
                     findings.append(Finding(
                         "SCHEDULE", "error", f"{asset.id}: leg {prev_call.at} -> {call.at} "
