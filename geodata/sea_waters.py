@@ -30,11 +30,13 @@ OPEN_BOXES = [
     (30.0, -42.0, 122.0, 31.0),  # Indian Ocean, Red Sea, Gulf, Andaman Sea, Java Sea
     (98.0, -12.0, 180.0, 62.0),  # South-East Asia, the China seas, Japan, Okhotsk, NW Pacific
     (-180.0, 15.0, -150.0, 66.0),  # North Pacific east of 180 to Hawaii, Bering Sea
-    # Norwegian and Barents seas to Svalbard (80.5 N, open in summer west of 60 E); White and
-    # Kara seas and the NSR to 78 N, the NSR's summer tracks (the high Arctic beyond is
-    # ice-covered; EXTRA_PATHS in build_sea_network.py hold the routes north of it)
+    # Norwegian and Barents seas to Svalbard (80.5 N, open in summer west of 60 E); the White
+    # and Kara seas to the Vilkitsky Strait (78 N); east of it the NSR's summer tracks keep
+    # south of 75.5 N, through the straits of the New Siberian Islands (the high Arctic beyond
+    # is ice-covered; EXTRA_PATHS in build_sea_network.py hold the routes north of it)
     (-12.0, 55.0, 60.0, 80.5),
-    (60.0, 55.0, 180.0, 78.0),
+    (60.0, 55.0, 110.0, 78.0),
+    (110.0, 55.0, 180.0, 75.5),
     (-180.0, 64.0, -165.0, 75.0),  # Chukchi Sea east of 180
     (-12.0, 34.0, 32.0, 66.0),  # North Sea, Baltic, Channel, Bay of Biscay
     (-7.0, 30.0, 42.0, 47.5),  # Mediterranean and Black Sea

@@ -181,6 +181,8 @@ def cmd_route(args) -> int:
             f"{c} ({nm[c]:,.0f} nm)" if c in nm else c for c in route.countries))
     if route.waters:
         print(f"waters: {route.waters}")
+    for strait in route.straits:
+        print(f"strait: {strait}")
     for note in route.notes:
         print(f"note: {note}")
     return EXIT_OK

@@ -160,15 +160,15 @@ def test_own_waters_are_free_and_third_ones_listed():
 def test_straits_are_open_in_avoid_and_named():
     r = sea_route("vladivostok", "mumbai", nation="RUS", waters="avoid")
     assert "malacca" in r.passages
-    assert any("Strait of Malacca" in n and "transit passage" in n for n in r.notes)
+    assert any("Strait of Malacca" in n and "transit passage" in n for n in r.straits)
     r = sea_route("severomorsk", "port-said", nation="RUS", waters="avoid")
-    assert any("Strait of Gibraltar" in n for n in r.notes)
+    assert any("Strait of Gibraltar" in n for n in r.straits)
 
 
 def test_canals_are_their_own_kind():
     r = sea_route("murmansk", "mumbai", nation="RUS", waters="avoid")
     assert "suez" in r.passages
-    assert any("Suez Canal (canal convention)" in n for n in r.notes)
+    assert any("Suez Canal (canal convention)" in n for n in r.straits)
 
 
 def test_avoid_refuses_when_no_international_way():

@@ -35,6 +35,8 @@ class Route:
     territorial_nm: dict[str, float] = field(default_factory=dict)
     #: sea routes: the waters mode routed in (``prefer``, ``avoid``, ``any``)
     waters: str | None = None
+    #: sea routes: straits and canals passed, with their passage regime, in order
+    straits: tuple[str, ...] = ()
 
     def __post_init__(self):
         # routes are cached and shared between legs and callers: their paths are read-only

@@ -41,7 +41,7 @@ from planner.routing.waters import (
     edge_weights,
     mode_for,
     path_waters,
-    strait_note,
+    strait_names,
 )
 
 SNAP_CANDIDATES = 10  # nearest network nodes considered for a port
@@ -240,9 +240,9 @@ def _make(o: Place, d: Place, lons, lats, km: float, edges: list[int],
     if keep.sum() < 2:
         keep[:] = True
     w = path_waters(edges, frozenset(c for c in (nation, o.country, d.country) if c))
-    notes = tuple(n for n in (strait_note(w),) if n)
     return Route(o.id, d.id, "sea", km, unwrap_lons(lons[keep]), lats[keep], tuple(seen),
-                 w.countries, notes, territorial_nm=w.territorial_nm, waters=waters)
+                 w.countries, territorial_nm=w.territorial_nm, waters=waters,
+                 straits=strait_names(w))
 
 
 def _waters_route(o: Place, d: Place, mask: int, nation: str | None, waters: str) -> Route:
@@ -332,7 +332,7 @@ def sea_route(origin, destination, *, avoid: Iterable[str] = (), ice_class: str 
     (:mod:`planner.routing.waters`). Own waters (``nation``, ISO3) and those of the origin's
     and destination's country are free; straits used for international navigation and the
     canals are open in every mode. ``route.countries`` and ``route.territorial_nm`` name the
-    third-country seas crossed (straits included, named in ``route.notes``).
+    third-country seas crossed (straits included; ``route.straits`` names those passed).
     """
     o, d = _resolve(origin), _resolve(destination)
     key = tuple(sorted({str(a).strip().lower() for a in avoid}))

@@ -138,13 +138,10 @@ def path_waters(edges: list[int], free: frozenset[str]) -> Waters:
                   tuple(straits), {k: round(v, 1) for k, v in straits.items()})
 
 
-def strait_note(w: Waters) -> str | None:
-    """A note naming the straits and canals passed and their regime, or None."""
-    if not w.straits:
-        return None
+def strait_names(w: Waters) -> tuple[str, ...]:
+    """The straits and canals passed, each named with its passage regime."""
     regime = {"transit": "transit passage", "montreux": "Montreux Convention",
               "corridor": "high-seas corridor (3 nm territorial seas)",
               "canal": "canal convention"}
     by_key = {s.key: s for s in STRAITS}
-    parts = [f"{by_key[k].name} ({regime[by_key[k].regime]})" for k in w.straits]
-    return "straits and canals: " + "; ".join(parts)
+    return tuple(f"{by_key[k].name} ({regime[by_key[k].regime]})" for k in w.straits)
