@@ -382,3 +382,57 @@ def test_valid_plan_with_debug_after(relos, write_plan):
     res = relos("check", str(write_plan(STAY_PLAN)), "--debug")
     assert res.returncode == 0, res.stderr
     assert res.stdout.startswith("Plan: ")
+
+
+TRANSIT_PLAN = """
+name: transit
+assets:
+  - id: shaposhnikov
+    nation: RUS
+    kind: warship
+    crew: 300
+    speed_kn: 14
+    range_nm: 8000
+    itinerary:
+      - at: salalah
+        depart: 2026-03-01T00:00Z
+      - at: colombo
+        arrive: 2026-03-10T00:00Z
+        depart: 2026-03-12T00:00Z
+        purpose: exercise
+"""
+
+
+def test_transit_through_the_command(relos, write_plan):
+    """``--transit`` counts a Russian warship while it crosses India's territorial sea off
+    the Malabar coast on Salalah -> Colombo (no call in India): peak 1 with, 0 without, and
+    the stretch inside lies between its departure and its arrival."""
+    path = str(write_plan(TRANSIT_PLAN))
+    plain = json.loads(relos("check", path, "--format", "json").stdout)
+    counted = json.loads(relos("check", path, "--format", "json", "--transit").stdout)
+    assert (plain["transit"], counted["transit"]) == (False, True)
+
+    def peak(doc):
+        return next(h["peak"] for h in doc["headroom"] if h["host"] == "IND"
+                    and h["nation"] == "RUS" and h["category"] == "warships")
+
+    assert (peak(plain), peak(counted)) == (0, 1)
+    (leg,) = counted["legs"]
+    assert "IND" in leg["countries_crossed"]
+
+
+def test_register_override_through_the_command(relos, write_plan, tmp_path):
+    """``--register FILE.csv``: a user's row wins over the shipped one (a 45-day port call
+    lead time for India), the shipped rows answer for the rest."""
+    reg = tmp_path / "register.csv"
+    reg.write_text("country,applies_to,event,lead_days,authority,source\n"
+                   "IND,warship,port_call,45,Ministry of Defence (Navy),our desk officer\n",
+                   encoding="utf-8")
+    res = relos("check", str(write_plan(STAY_PLAN)), "--format", "json", "--register",
+                str(reg))
+    assert res.returncode == 0, res.stderr
+    (call,) = [f for f in json.loads(res.stdout)["findings"]
+               if f["code"] == "CLEARANCE" and f.get("event") == "port_call"]
+    # arrives 2026-03-01 00:00Z; 45 days before is 2026-01-15 00:00Z
+    assert call["file_by"] == "2026-01-15T00:00:00Z" and call["lead_days"] == 45
+    assert call["authority"] == "Ministry of Defence (Navy)"
