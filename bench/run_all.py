@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_e2e.py", "bench_caps.py", "bench_sea.py", "bench_air.py", "bench_map.py", "bench_refusals.py"]
+BENCHES = ["bench_e2e.py", "bench_caps.py", "bench_sea.py", "bench_air.py", "bench_map.py",
+           "bench_refusals.py"]
 
 
 def main() -> int:
