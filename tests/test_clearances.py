@@ -74,3 +74,25 @@ def test_clearance_rows_file_by():
     assert out["file_by"].iloc[1] == pd.Timestamp("2026-02-22T06:00Z")
     assert list(out["default"]) == [False, True]
     assert file_by("2026-01-10", 9) == pd.Timestamp("2026-01-01T00:00Z")
+
+
+def test_clearance_message_names_the_country_and_the_authority():
+    """Issue 12.13: the finding's own text (JSON ``message``) says from whom: the country by
+    its ISO 3166-1 name, and the authority of a country's own register row."""
+    from planner import Plan
+
+    plan = Plan.from_dict({"name": "m", "assets": [
+        {"id": "il76", "nation": "RUS", "kind": "aircraft", "crew": 7, "speed_kmh": 750,
+         "range_km": 6000, "itinerary": [
+             {"at": "chkalovsky", "depart": "2027-11-02T04:00Z"},
+             {"at": "hindon", "depart": "2027-11-04T04:00Z", "purpose": "disaster_relief"}]},
+        {"id": "varyag", "nation": "RUS", "kind": "warship", "crew": 485, "speed_kn": 15,
+         "range_nm": 7500, "itinerary": [
+             {"at": "vladivostok", "depart": "2027-02-01T00:00Z"},
+             {"at": "chennai", "depart": "2027-03-10T06:00Z", "purpose": "exercise"}]}]})
+    msgs = [f.message for f in plan.check().finding_list if f.code == "CLEARANCE"]
+    # Kazakhstan has no row of its own: the planner default names the kind of clearance
+    assert any("diplomatic overflight clearance from Kazakhstan (KAZ)" in m for m in msgs)
+    # India's port-call row is the default too; its landing at Hindon likewise
+    assert any("port call clearance from India (IND)" in m for m in msgs)
+    assert not any("from host state" in m or "from state overflown" in m for m in msgs)

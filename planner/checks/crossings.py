@@ -8,6 +8,7 @@ import pandas as pd
 from planner.checks.registry import CheckContext, register
 from planner.core.units import KM_PER_NM, fmt_minute, iso_z, to_datetime, wrap_lon
 from planner.layers.catalogue import resolve_place
+from planner.layers.countries import country_name
 from planner.layers.register import file_by, lead_days
 from planner.layers.territory import crossings_table
 from planner.model.findings import Finding
@@ -51,11 +52,19 @@ def clearance_finding(country: str, asset_kind: str, event: str, start, *, natio
     source = row["source"]
     default = row["country"] == "*"
     basis = "planner default lead time" if default else "lead time from the register"
+    # the country by name, then who grants it: a country's own row names its authority, a
+    # planner-default row only the kind of clearance ("diplomatic overflight clearance")
+    kind = event.replace("_", " ")
+    if default or not str(authority).strip():
+        what_kind = f"{'diplomatic ' if 'diplomatic' in str(authority) else ''}{kind} clearance"
+        who = f"from {country_name(country)} ({country})"
+    else:
+        what_kind = f"{kind} clearance"
+        who = f"from {country_name(country)} ({country}), {authority}"
     return Finding(
         "CLEARANCE", "info",
-        f"{nation} must request {event.replace('_', ' ')} clearance from {authority} for "
-        f"{asset} ({what}), entering {fmt_minute(start)}: file by {fmt_minute(deadline)} "
-        f"({days} days; {basis})",
+        f"{nation} must request {what_kind} {who} for {asset} ({what}), entering "
+        f"{fmt_minute(start)}: file by {fmt_minute(deadline)} ({days} days; {basis})",
         host=country, nation=nation, start=to_datetime(start), assets=[asset], leg=leg,
         facility=facility,
         extra={"country": country, "event": event, "lead_days": days,

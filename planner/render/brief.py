@@ -16,25 +16,12 @@ from typing import Any
 import pandas as pd
 
 from planner.checks.crossings import STRAIT_NAMES
-from planner.core.caches import cached
 from planner.core.units import fmt_minute, is_missing, to_timestamp
+from planner.layers.countries import country_name
 from planner.model.findings import Finding
 
 #: Findings about crossing a third country, merged into one line per country per leg.
 CROSSING_CODES = ("OVERFLIGHT", "TERRITORIAL_SEA", "CLEARANCE")
-
-
-@cached("render.brief.country_name", maxsize=512)
-def country_name(iso3: str | None) -> str:
-    """The ISO 3166-1 short name of an alpha-3 code (``KAZ`` -> ``Kazakhstan``), or the code."""
-    if not iso3:
-        return "?"
-    import pycountry
-
-    hit = pycountry.countries.get(alpha_3=str(iso3).upper())
-    if hit is None:
-        return str(iso3)
-    return str(getattr(hit, "common_name", None) or hit.name)
 
 
 def clearance_text(f: Finding) -> str:
