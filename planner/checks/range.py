@@ -16,6 +16,7 @@ import datetime as dt
 import pandas as pd
 
 from planner.checks.registry import CheckContext, register
+from planner.checks.tankers import tanker_advice, topups
 from planner.core.units import KM_PER_NM, fmt_minute, iso_z, to_datetime
 from planner.layers.catalogue import Place, facilities, resolve_place
 from planner.layers.register import file_by, lead_days
@@ -130,6 +131,10 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
         asset = by_id[leg.asset]
         call_from = asset.itinerary[leg.seq - 1]
         call_to = asset.itinerary[leg.seq]
+        tankers, refused = (topups(schedule, call_from.at, call_to.at, leg.depart, leg.asset,
+                                   call_to.refuel_by) if call_to.refuel_by else ([], []))
+        if leg.distance_km <= leg.range_km * (1 + len(tankers)):
+            continue  # in range with one full top-up per tanker flying the leg with it
         unit = "nm" if leg.mode == "sea" else "km"
         scale = 1 / KM_PER_NM if unit == "nm" else 1.0
         need = leg.distance_km * scale
@@ -162,6 +167,15 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
                 extra["stops_if_added"] = opened.stop_ids
             else:
                 fix += "; no third-country port or base in reach would either: add a tanker"
+        if leg.mode == "air":
+            fix += tanker_advice(plan, schedule, call_from.at, call_to.at, leg.depart,
+                                 leg.asset, asset.nation, leg.distance_km, leg.range_km)
+        if call_to.refuel_by:
+            inflight = (f"; in-flight refuelling from {', '.join(tankers)} gives "
+                        f"{leg.range_km * (1 + len(tankers)) * scale:,.0f} {unit}"
+                        if tankers else "")
+            fix += inflight + "".join(f"; {why}" for why in refused)
+            extra["tankers"] = tankers
         out.append(Finding(
             "RANGE", "error",
             f"{leg.asset}: {call_from.at} -> {call_to.at} is {need:,.0f} {unit}, beyond its "
