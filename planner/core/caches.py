@@ -69,9 +69,3 @@ def info() -> dict[str, functools._CacheInfo]:
     """Name -> ``cache_info()`` of every registered cache."""
     with _LOCK:
         return {name: fn.cache_info() for name, fn in sorted(_REGISTRY.items())}
-
-
-def names() -> list[str]:
-    """The registered cache names."""
-    with _LOCK:
-        return sorted(_REGISTRY)

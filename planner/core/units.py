@@ -24,16 +24,6 @@ ISO_MINUTE_FORMAT = "%Y-%m-%dT%H:%MZ"
 ISO_SECOND_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
-def nm_to_km(distance_nm: float) -> float:
-    """Nautical miles to kilometres."""
-    return distance_nm * KM_PER_NM
-
-
-def km_to_nm(distance_km):
-    """Kilometres to nautical miles (scalars or arrays)."""
-    return distance_km / KM_PER_NM
-
-
 def wrap_lon(lon):
     """Longitude(s) in degrees wrapped into [-180, 180)."""
     if np.ndim(lon):
@@ -109,13 +99,3 @@ def month_of(when: Any) -> int | None:
     if isinstance(when, dt.date):
         return when.month
     return dt.datetime.fromisoformat(str(when).strip().replace("Z", "+00:00")).month
-
-
-def mean_speed_kmh(distance_km: float, depart: Any, arrive: Any) -> float | None:
-    """Average speed over a leg in km/h (None when a time is missing or the leg takes no time).
-    """
-    t0, t1 = to_timestamp(depart), to_timestamp(arrive)
-    if t0 is None or t1 is None:
-        return None
-    hours = (t1 - t0).total_seconds() / 3600.0
-    return distance_km / hours if hours > 0 else None
