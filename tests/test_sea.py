@@ -23,9 +23,8 @@ COCHIN = "9.9667,76.2556"  # 9 58 00 N, 76 15 20 E
 VISHAKHAPATNAM = "17.6833,83.2833"  # 17 41 00 N, 83 17 00 E
 VLADIVOSTOK = "43.1083,131.8833"  # 43 06 30 N, 131 53 00 E
 # (origin, destination, avoid, published nm, source)
+# (the NSR figures and the broad Pub. 151 sample are in tests/test_sea_network.py)
 PUBLISHED = [
-    ("murmansk", YOKOHAMA, (), 5770,
-     "Valdai Club infographic: Murmansk-Yokohama 5,770 nm via the NSR"),
     ("murmansk", YOKOHAMA, ("nsr",), 12840,
      "Valdai Club infographic: Murmansk-Yokohama 12,840 nm via Suez"),
     (BOMBAY, COLOMBO, (), 895, f"{PUB151}: Bombay-Colombo 895 nm"),
@@ -208,6 +207,7 @@ def test_every_port_has_a_close_approach():
     from planner.layers.catalogue import facilities
     from planner.layers.geodesy import geodesic_km
 
+    land = shapely.prepared.prep(_land().buffer(-TOLERANCE_DEG))
     for pid, row in facilities(kind="port").iterrows():
         if pid in RIVER_PORTS:
             continue
@@ -216,7 +216,9 @@ def test_every_port_has_a_close_approach():
             other = "murmansk" if pid != "murmansk" else "arkhangelsk"
         r = sea_route(pid, other)
         first = geodesic_km(row["lat"], row["lon"], r.lats[1], r.lons[1])
-        assert first < 15.0, f"{pid}: first leg {first:.0f} km"
+        leg = shapely.LineString([(r.lons[0], r.lats[0]), (r.lons[1], r.lats[1])])
+        # a short edge, or a longer one over open water (MARNET's Anadyr estuary edge)
+        assert first < 15.0 or not land.intersects(leg), f"{pid}: first leg {first:.0f} km"
 
 
 def test_distance_units():

@@ -1,0 +1,151 @@
+"""Routing by waters: what third-country territorial seas cost on the sea network
+(CONTRACT section 1, ``waters: prefer | avoid | any``).
+
+Every network edge carries the km it runs inside each country's sovereign area (land + 12 nm
+territorial sea; :mod:`planner.layers.sea_network`), so a mode is only a vector of edge weights
+and routing stays a plain Dijkstra:
+
+* ``any``: the edge's length.
+* ``prefer``: the length plus ``PREFER_FACTOR - 1`` times the km inside third-country seas:
+  a nm inside costs ``PREFER_FACTOR`` nm of open sea. The rule: a detour of up to
+  ``PREFER_FACTOR - 1`` times the third-country miles it saves is taken, a longer one is not.
+  Keeping 12 nm off a coast costs a few percent at most (a few nm per cape), so it is always
+  taken; a detour of half the voyage would pay off only if the shortcut ran through a third
+  country's sea for more than a sixth of the voyage, which only narrow inter-island passages
+  do. Measured in ``tests/test_waters.py`` and ``bench/bench_sea.py``; see the README.
+* ``avoid``: edges inside third-country seas are closed.
+
+Own and host waters are free: the nation's own, and those of the origin's and destination's
+country. A route is the best join of a tree from the origin (its country free) and one from
+the destination (its country free), so trees depend on (place, nation, mode) only and a plan
+over a few dozen places needs a few dozen trees. Straits used for international navigation and
+the canals (:data:`planner.layers.straits.STRAITS`) are free and open in every mode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.core.caches import cached
+from planner.core.units import KM_PER_NM
+from planner.layers.sea_network import network
+from planner.layers.straits import STRAITS, strait_of
+
+#: Cost of one nm inside a third country's territorial sea in ``prefer``, in nm of open sea.
+PREFER_FACTOR = 4.0
+#: A ``prefer`` route with more third-country nm than this outside straits says why.
+STRAY_NM = 5.0
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A weighting of the network: ``waters`` and the countries whose seas are ``free``."""
+
+    waters: str
+    free: frozenset[str] = frozenset()
+
+
+ANY = Mode("any")
+
+
+def mode_for(waters: str, nation: str | None, country: str | None) -> Mode:
+    """The mode of a tree grown from a place in ``country`` for a ship of ``nation``."""
+    if waters == "any":
+        return ANY
+    return Mode(waters, frozenset(c for c in (nation, country) if c))
+
+
+def _third_rows(free: frozenset[str]) -> np.ndarray:
+    """Waters rows (edge, country) inside a third country's sea and outside every strait."""
+    net = network()
+    codes = np.array([c in free for c in net.countries], bool)
+    return ~codes[net.ts_country] & (net.strait[net.ts_edge] < 0)
+
+
+@cached("routing.waters.edge_weights", maxsize=64)
+def edge_weights(mode: Mode) -> np.ndarray:
+    """Weight of every network edge in ``mode`` (km; inf where ``avoid`` closes the edge).
+    Read-only."""
+    net = network()
+    if mode.waters == "any":
+        return net.km
+    rows = _third_rows(mode.free)
+    inside = np.bincount(net.ts_edge[rows], weights=net.ts_km[rows], minlength=len(net.km))
+    if mode.waters == "prefer":
+        w = net.km + (PREFER_FACTOR - 1.0) * inside
+    else:
+        w = np.where(inside > 0.0, np.inf, net.km)
+    w.flags.writeable = False
+    return w
+
+
+@dataclass(frozen=True)
+class Waters:
+    """Third-country seas along a path of edges: ``countries`` in order of entry,
+    ``territorial_nm`` (nm inside each, straits included, canals not: a canal is passed under
+    its own convention), ``outside_straits_nm`` (the part outside straits), ``straits`` (keys
+    of :data:`STRAITS` passed, canals included, in order) with ``strait_nm`` (third-country
+    nm inside each; 0 for a canal)."""
+
+    countries: tuple[str, ...]
+    territorial_nm: dict[str, float]
+    outside_straits_nm: dict[str, float]
+    straits: tuple[str, ...]
+    strait_nm: dict[str, float]
+
+
+def path_waters(edges: list[int], free: frozenset[str]) -> Waters:
+    """The third-country waters crossed along ``edges`` (network edge indices in path
+    order); ``free`` are the own and host countries."""
+    net = network()
+    inside: dict[str, float] = {}
+    outside: dict[str, float] = {}
+    straits: dict[str, float] = {}
+    if edges:
+        e = np.asarray(edges, np.int64)
+        lo = np.searchsorted(net.ts_edge, e, side="left")
+        hi = np.searchsorted(net.ts_edge, e, side="right")
+        for edge, a, b in zip(e, lo, hi, strict=True):
+            s = int(net.strait[edge])
+            if s >= 0:
+                straits.setdefault(STRAITS[s].key, 0.0)
+                if STRAITS[s].regime == "canal":  # passage under the canal's convention
+                    continue
+            for r in range(a, b):
+                iso = net.countries[net.ts_country[r]]
+                if iso in free:
+                    continue
+                nm = float(net.ts_km[r]) / KM_PER_NM
+                inside[iso] = inside.get(iso, 0.0) + nm
+                if s >= 0:
+                    straits[STRAITS[s].key] += nm
+                else:
+                    outside[iso] = outside.get(iso, 0.0) + nm
+    return Waters(tuple(inside), {k: round(v, 1) for k, v in inside.items()},
+                  {k: round(v, 1) for k, v in outside.items() if v > 0},
+                  tuple(straits), {k: round(v, 1) for k, v in straits.items()})
+
+
+def strait_names(w: Waters) -> tuple[str, ...]:
+    """The straits and canals passed, each named with its passage regime."""
+    regime = {"transit": "transit passage", "montreux": "Montreux Convention",
+              "corridor": "high-seas corridor (3 nm territorial seas)",
+              "canal": "canal convention"}
+    by_key = {s.key: s for s in STRAITS}
+    return tuple(f"{by_key[k].name} ({regime[by_key[k].regime]})" for k in w.straits)
+
+
+def in_canal(route, entry_km: np.ndarray, exit_km: np.ndarray) -> np.ndarray:
+    """Whether each stretch of ``route`` (from ``entry_km`` to ``exit_km`` along it) lies in a
+    canal of :data:`STRAITS` (by its midpoint): a canal is not territorial sea."""
+    mid = (np.asarray(entry_km, float) + np.asarray(exit_km, float)) / 2
+    if not mid.size:
+        return np.zeros(0, bool)
+    cum = route.cumulative_km()
+    lon = (np.interp(mid, cum, route.lons) + 180.0) % 360.0 - 180.0
+    lat = np.interp(mid, cum, route.lats)
+    idx = strait_of(lon, lat)
+    canal = np.array([s.regime == "canal" for s in STRAITS] + [False])
+    return canal[idx]
