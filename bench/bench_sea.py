@@ -113,8 +113,7 @@ def main() -> None:
         from planner.routing import sea
 
         sea._tree.cache_clear()
-        sea._reach.cache_clear()
-        sea._sea_route_cached.cache_clear()
+        clear_caches_of_routes_only()
         t0 = time.perf_counter()
         for i, j in legs:
             if i != j:
@@ -158,13 +157,13 @@ def detour_rule_table(factors=(1.5, 2.0, 3.0, 4.0, 6.0, 10.0, 20.0)) -> None:
 
             sea._graph.cache_clear()
             sea._tree.cache_clear()
+            clear_caches_of_routes_only()
             stray, detours = [], []
             for nation, a, b in WARSHIP_ROUTES:
                 o, d = _resolve(a), _resolve(b)
-                free = frozenset(c for c in (nation, o.country, d.country) if c)
-                r, edges = _routed(o, d, 0, nation, "prefer")
-                r0, _ = _routed(o, d, 0, nation, "any")
-                stray.append(sum(waters.path_waters(edges, free).outside_straits_nm.values()))
+                r, w = _routed(o, d, 0, "prefer", nation)
+                r0, _ = _routed(o, d, 0, "any", nation)
+                stray.append(sum(w.outside_straits_nm.values()))
                 detours.append(r.distance_km / r0.distance_km - 1)
             print(f"  {f:5.1f} | {sum(s > 5 for s in stray):2d} of {len(stray)} | "
                   f"{sum(stray):7.0f} | {np.mean(detours):.2%} / {np.max(detours):.2%}")
@@ -173,13 +172,33 @@ def detour_rule_table(factors=(1.5, 2.0, 3.0, 4.0, 6.0, 10.0, 20.0)) -> None:
         waters.edge_weights.cache_clear()
         sea._graph.cache_clear()
         sea._tree.cache_clear()
+        clear_caches_of_routes_only()
+
+
+def nine_routes_table() -> None:
+    """The nine warship routes of issue 13: third-country nm outside straits (the router's
+    per-edge measure; tests/test_waters.py checks them against an independent one) in
+    ``prefer`` and ``any``, and the distance ``prefer`` adds over ``any``."""
+    from planner.routing.sea import _resolve, _routed
+
+    print("route (nation) | prefer nm | any nm | 3rd-country nm outside straits prefer / any "
+          "| prefer adds")
+    for nation, a, b in WARSHIP_ROUTES[:9]:
+        o, d = _resolve(a), _resolve(b)
+        rp, wp = _routed(o, d, 0, "prefer", nation)
+        ra, wa = _routed(o, d, 0, "any", nation)
+        print(f"  {a} -> {b} ({nation}) | {rp.distance_nm:,.0f} | {ra.distance_nm:,.0f} | "
+              f"{sum(wp.outside_straits_nm.values()):,.1f} / "
+              f"{sum(wa.outside_straits_nm.values()):,.1f} | "
+              f"{rp.distance_km / ra.distance_km - 1:+.2%}")
 
 
 def clear_caches_of_routes_only() -> None:
     """Forget whole-route results but keep shortest-path trees (a warm router)."""
     from planner.routing import sea
 
-    sea._sea_route_cached.cache_clear()
+    for f in (sea._routed, sea._shortest, sea._finished, sea._runs, sea._decide):
+        f.cache_clear()
 
 
 if __name__ == "__main__":
@@ -187,6 +206,9 @@ if __name__ == "__main__":
 
     if "--detour-rule" in sys.argv:
         detour_rule_table()
+    elif "--nine" in sys.argv:
+        nine_routes_table()
     else:
         main()
+        nine_routes_table()
         detour_rule_table()

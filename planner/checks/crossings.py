@@ -26,7 +26,8 @@ REGIME_TEXT = {
     "transit": "transit passage (UNCLOS Part III), no notice required",
     "montreux": "passage under the Montreux Convention (notice through diplomatic channels, "
                 "arts. 13-14)",
-    "corridor": "high-seas corridor (3 nm territorial seas), no notice required",
+    "corridor": "high-seas corridor (territorial seas narrower than 12 nm), no notice required",
+    "archipelagic": "archipelagic sea lanes passage (UNCLOS art. 53), no notice required",
 }
 
 

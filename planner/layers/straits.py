@@ -13,8 +13,13 @@ the strait instead:
   that a high-seas corridor remains (Japan's Law on the Territorial Sea, 1977, Supplementary
   Provisions para. 2, and South Korea's Territorial Sea Act, 1977, Enforcement Decree art. 3:
   3 nm in Soya, Tsugaru, Osumi and the eastern and western channels of the Korea
-  Strait); the
+  Strait), and the Aegean, where Greece and Turkey keep 6 nm (Greece: Law 230/1936, extended
+  to 12 nm only in the Ionian Sea by Law 4767/2021; Turkey: Territorial Waters Law 2674 of
+  1982, 6 nm in the Aegean) so that high-seas corridors run between the islands; the
   territory layer draws 12 nm everywhere, so the router treats the whole area as the corridor;
+* ``archipelagic``: archipelagic sea lanes passage (UNCLOS arts. 53-54) along the routes
+  normally used for international navigation (art. 53(12)) through the Philippines: the
+  Mindanao (Bohol) Sea and the Surigao Strait, the way between the Sulu Sea and the Pacific;
 * ``canal``: the Suez Canal (Constantinople Convention, 1888) and the Panama Canal (Neutrality
   Treaty, 1977), passage under their conventions.
 
@@ -73,6 +78,12 @@ STRAITS: tuple[Strait, ...] = (
     Strait("osumi", "Osumi Strait", "corridor", ("JPN",), (130.4, 30.55, 131.25, 31.15)),
     Strait("soya", "Soya (La Perouse) Strait", "corridor", ("JPN", "RUS"),
            (141.2, 45.2, 142.7, 46.25)),
+    # the Aegean between the Kythira and Antikythera straits, the Dardanelles approach and the
+    # Turkish coast (the Cyclades, Kafireas and Chios channels)
+    Strait("aegean", "the Aegean (Greek and Turkish 6 nm seas)", "corridor", ("GRC", "TUR"),
+           (22.6, 35.75, 26.9, 40.3)),
+    Strait("surigao", "Mindanao Sea and Surigao Strait (Philippine archipelagic waters)",
+           "archipelagic", ("PHL",), (122.9, 8.6, 125.9, 10.6)),
     Strait("bering", "Bering Strait", "transit", ("RUS", "USA"), (-171.0, 64.5, -167.0, 66.8)),
     Strait("suez", "Suez Canal", "canal", ("EGY",), (32.0, 29.6, 32.8, 31.9)),
     # the canal's southern approach: the Gulf of Suez from the Strait of Gubal and Shadwan

@@ -131,7 +131,8 @@ def path_waters(edges: list[int], free: frozenset[str]) -> Waters:
 def strait_names(w: Waters) -> tuple[str, ...]:
     """The straits and canals passed, each named with its passage regime."""
     regime = {"transit": "transit passage", "montreux": "Montreux Convention",
-              "corridor": "high-seas corridor (3 nm territorial seas)",
+              "corridor": "high-seas corridor (territorial seas narrower than 12 nm)",
+              "archipelagic": "archipelagic sea lanes passage",
               "canal": "canal convention"}
     by_key = {s.key: s for s in STRAITS}
     return tuple(f"{by_key[k].name} ({regime[by_key[k].regime]})" for k in w.straits)
