@@ -19,7 +19,9 @@ the strait instead:
   territory layer draws 12 nm everywhere, so the router treats the whole area as the corridor;
 * ``archipelagic``: archipelagic sea lanes passage (UNCLOS arts. 53-54) along the routes
   normally used for international navigation (art. 53(12)) through the Philippines: the
-  Mindanao (Bohol) Sea and the Surigao Strait, the way between the Sulu Sea and the Pacific;
+  Mindanao (Bohol) Sea and the Surigao Strait, the way between the Sulu Sea and the Pacific,
+  and the Verde Island Passage, Sibuyan Sea and San Bernardino Strait, the way between the
+  South China Sea and the Pacific;
 * ``canal``: the Suez Canal (Constantinople Convention, 1888) and the Panama Canal (Neutrality
   Treaty, 1977), passage under their conventions.
 
@@ -84,6 +86,9 @@ STRAITS: tuple[Strait, ...] = (
            (22.6, 35.75, 26.9, 40.3)),
     Strait("surigao", "Mindanao Sea and Surigao Strait (Philippine archipelagic waters)",
            "archipelagic", ("PHL",), (122.9, 8.6, 125.9, 10.6)),
+    Strait("san-bernardino", "Verde Island Passage, Sibuyan Sea and San Bernardino Strait "
+           "(Philippine archipelagic waters)", "archipelagic", ("PHL",),
+           (120.0, 12.2, 124.6, 14.2)),
     Strait("bering", "Bering Strait", "transit", ("RUS", "USA"), (-171.0, 64.5, -167.0, 66.8)),
     Strait("suez", "Suez Canal", "canal", ("EGY",), (32.0, 29.6, 32.8, 31.9)),
     # the canal's southern approach: the Gulf of Suez from the Strait of Gubal and Shadwan
