@@ -110,6 +110,7 @@ def main() -> None:
                       ("any", {"waters": "any"})):
         clear_caches()
         sea_route("mumbai", "kochi")  # load the network and the territory layer
+        sea_route("13.0,80.3", "kochi")  # and its country index (coordinate places)
         from planner.routing import sea
 
         sea._tree.cache_clear()

@@ -188,10 +188,27 @@ def _routed(o: Place, d: Place, mask: int, waters: str, nation: str | None
                          + _closed_why(waters))
     lons = [o.lon, *net.lon[nodes], d.lon]
     lats = [o.lat, *net.lat[nodes], d.lat]
-    edges = [net.edge_of[(a, b)] for a, b in zip(nodes[:-1], nodes[1:], strict=True)]
+    edges = _edges_of(np.asarray(nodes, np.int64))
     km = _snap_km(so, nodes[0]) + float(net.km[edges].sum()) + _snap_km(sd, nodes[-1])
     w = path_waters(edges, free)
     return _make(o, d, lons, lats, km, edges, w, waters), w
+
+
+@once("routing.sea._edge_keys")
+def _edge_keys() -> tuple[np.ndarray, np.ndarray]:
+    """Sorted keys ``a * n + b`` of both directions of every edge, and the edge of each."""
+    net = network()
+    n = len(net.lon)
+    keys = np.r_[net.u * n + net.v, net.v * n + net.u]
+    order = np.argsort(keys)
+    return frozen(keys[order], (order % len(net.u)).astype(np.int64))
+
+
+def _edges_of(nodes: np.ndarray) -> np.ndarray:
+    """The network edges between consecutive ``nodes`` of a path."""
+    keys, edge = _edge_keys()
+    n = len(network().lon)
+    return edge[np.searchsorted(keys, nodes[:-1] * n + nodes[1:])]
 
 
 def _snap_km(snaps: tuple[tuple[int, float], ...], node: int) -> float:
@@ -236,13 +253,13 @@ def _make(o: Place, d: Place, lons, lats, km: float, edges: list[int], w: Waters
           waters: str) -> Route:
     net = network()
     seen: list[str] = []
-    if edges:
+    if len(edges):
         masks = net.mask[np.asarray(edges)]
+        present = int(np.bitwise_or.reduce(masks))
         first = []
         for i, name in enumerate(net.passages):
-            hit = np.flatnonzero((masks >> i) & 1)
-            if hit.size:
-                first.append((int(hit[0]), i, name))
+            if (present >> i) & 1:
+                first.append((int(np.argmax((masks >> i) & 1)), i, name))
         seen = [name for _, _, name in sorted(first)]
     lons, lats = np.asarray(lons, float), np.asarray(lats, float)
     keep = np.ones(len(lons), bool)
@@ -284,8 +301,23 @@ def _shortest(o: Place, d: Place, mask: int, waters: str, nation: str | None) ->
 @cached("routing.sea._runs", maxsize=65536)
 def _runs(o: Place, d: Place, mask: int, waters: str, nation: str | None
           ) -> tuple[nsr.SeaRun, ...]:
-    """The NSR sea runs of :func:`_shortest` (computed once per path)."""
-    return tuple(nsr.sea_runs(_shortest(o, d, mask, waters, nation)))
+    """The NSR sea runs of :func:`_shortest` (computed once per path). A path on no NSR
+    edge has none unless a snap edge at either end reaches into an NSR sea."""
+    route = _shortest(o, d, mask, waters, nation)
+    if "nsr" not in route.passages and not (_near_nsr(o.lat, o.lon) or _near_nsr(d.lat, d.lon)):
+        return ()
+    return tuple(nsr.sea_runs(route))
+
+
+@cached("routing.sea._near_nsr", maxsize=4096)
+def _near_nsr(lat: float, lon: float) -> bool:
+    """Whether a place's snap edges may reach into an NSR sea: the place or one of its snap
+    nodes lies in one (then a path on no NSR edge may still have an NSR run)."""
+    net = network()
+    nodes = [n for n, _ in _snap(lat, lon)]
+    lons = np.array([lon, *net.lon[nodes]])
+    lats = np.array([lat, *net.lat[nodes]])
+    return bool(any(nsr.segment_seas(np.repeat(lons, 2), np.repeat(lats, 2))))
 
 
 def _exclude(o: Place, d: Place, nation: str | None) -> tuple[str, ...]:

@@ -100,32 +100,43 @@ def path_waters(edges: list[int], free: frozenset[str]) -> Waters:
     """The third-country waters crossed along ``edges`` (network edge indices in path
     order); ``free`` are the own and host countries."""
     net = network()
-    inside: dict[str, float] = {}
-    outside: dict[str, float] = {}
-    straits: dict[str, float] = {}
-    if edges:
-        e = np.asarray(edges, np.int64)
-        lo = np.searchsorted(net.ts_edge, e, side="left")
-        hi = np.searchsorted(net.ts_edge, e, side="right")
-        for edge, a, b in zip(e, lo, hi, strict=True):
-            s = int(net.strait[edge])
-            if s >= 0:
-                straits.setdefault(STRAITS[s].key, 0.0)
-                if STRAITS[s].regime == "canal":  # passage under the canal's convention
-                    continue
-            for r in range(a, b):
-                iso = net.countries[net.ts_country[r]]
-                if iso in free:
-                    continue
-                nm = float(net.ts_km[r]) / KM_PER_NM
-                inside[iso] = inside.get(iso, 0.0) + nm
-                if s >= 0:
-                    straits[STRAITS[s].key] += nm
-                else:
-                    outside[iso] = outside.get(iso, 0.0) + nm
-    return Waters(tuple(inside), {k: round(v, 1) for k, v in inside.items()},
-                  {k: round(v, 1) for k, v in outside.items() if v > 0},
-                  tuple(straits), {k: round(v, 1) for k, v in straits.items()})
+    e = np.asarray(edges, np.int64)
+    s = net.strait[e].astype(np.int64) if e.size else np.zeros(0, np.int64)
+    passed = s[s >= 0]
+    order = np.sort(np.unique(passed, return_index=True)[1])
+    straits = [STRAITS[int(i)].key for i in passed[order]]
+    lo = np.searchsorted(net.ts_edge, e, side="left")
+    cnt = np.searchsorted(net.ts_edge, e, side="right") - lo
+    n = int(cnt.sum())
+    if not n:
+        return Waters((), {}, {}, tuple(straits), dict.fromkeys(straits, 0.0))
+    start = np.cumsum(cnt) - cnt
+    rows = np.repeat(lo - start, cnt) + np.arange(n)
+    row_s = np.repeat(s, cnt)
+    country = net.ts_country[rows]
+    keep = ~_free_codes(free)[country] & ~_CANAL[row_s]
+    country, row_s = country[keep], row_s[keep]
+    nm = net.ts_km[rows[keep]] / KM_PER_NM
+    codes, first, inv = np.unique(country, return_index=True, return_inverse=True)
+    rank = np.argsort(first)
+    total = np.bincount(inv, weights=nm, minlength=len(codes))
+    out = np.bincount(inv, weights=np.where(row_s < 0, nm, 0.0), minlength=len(codes))
+    names = [net.countries[int(c)] for c in codes]
+    inside = {names[i]: round(float(total[i]), 1) for i in rank}
+    outside = {names[i]: round(float(out[i]), 1) for i in rank if out[i] > 0}
+    per = np.bincount(row_s[row_s >= 0], weights=nm[row_s >= 0], minlength=len(STRAITS))
+    strait_nm = {STRAITS[int(i)].key: round(float(per[int(i)]), 1) for i in passed[order]}
+    return Waters(tuple(inside), inside, outside, tuple(straits), strait_nm)
+
+
+#: canal regime per strait index, and False for -1 (outside every strait)
+_CANAL = np.array([st.regime == "canal" for st in STRAITS] + [False])
+
+
+@cached("routing.waters._free_codes", maxsize=256)
+def _free_codes(free: frozenset[str]) -> np.ndarray:
+    """Per country index of the network's waters rows: True for the ``free`` ones."""
+    return np.array([c in free for c in network().countries], bool)
 
 
 def strait_names(w: Waters) -> tuple[str, ...]:
