@@ -85,9 +85,10 @@ def edge_weights(mode: Mode) -> np.ndarray:
 class Waters:
     """Third-country seas along a path of edges: ``countries`` in order of entry,
     ``territorial_nm`` (nm inside each, straits included, canals not: a canal is passed under
-    its own convention), ``outside_straits_nm`` (the part outside straits), ``straits`` (keys
-    of :data:`STRAITS` passed, canals included, in order) with ``strait_nm`` (third-country
-    nm inside each; 0 for a canal)."""
+    its own convention, so a canal's state is listed with the nm of its territorial sea
+    outside the canal, possibly 0), ``outside_straits_nm`` (the part outside straits),
+    ``straits`` (keys of :data:`STRAITS` passed, canals included, in order) with
+    ``strait_nm`` (third-country nm inside each; 0 for a canal)."""
 
     countries: tuple[str, ...]
     territorial_nm: dict[str, float]
@@ -114,9 +115,11 @@ def path_waters(edges: list[int], free: frozenset[str]) -> Waters:
     rows = np.repeat(lo - start, cnt) + np.arange(n)
     row_s = np.repeat(s, cnt)
     country = net.ts_country[rows]
-    keep = ~_free_codes(free)[country] & ~_CANAL[row_s]
+    keep = ~_free_codes(free)[country]
     country, row_s = country[keep], row_s[keep]
-    nm = net.ts_km[rows[keep]] / KM_PER_NM
+    # a canal's state is crossed (its sovereign area), but not its territorial sea: the
+    # canal is passed under its own convention, so its miles count for nothing
+    nm = np.where(_CANAL[row_s], 0.0, net.ts_km[rows[keep]] / KM_PER_NM)
     codes, first, inv = np.unique(country, return_index=True, return_inverse=True)
     rank = np.argsort(first)
     total = np.bincount(inv, weights=nm, minlength=len(codes))
