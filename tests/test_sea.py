@@ -262,7 +262,8 @@ def test_a_coastal_route_in_own_waters_crosses_no_third_country():
 # date without an ice class, an escorted Arc4 ship in July, and a voyage with no NSR at all.
 AGREEMENT_CASES = [
     ("severomorsk", "vladivostok", "2026-08-29", "none", False),
-    ("severomorsk", "vladivostok", "2026-09-24", "none", False),  # at 14 kn in the E. Siberian Sea on 1 Oct
+    # leaving on 24 Sep at 14 kn, the ship is in the East Siberian Sea on 1 October
+    ("severomorsk", "vladivostok", "2026-09-24", "none", False),
     ("severomorsk", "vladivostok", "2026-09-30", "none", False),
     ("murmansk", "vladivostok", "2026-01-15", None, False),
     ("murmansk", "tiksi", "2026-07-01", "Arc4", True),
