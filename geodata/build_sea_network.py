@@ -52,17 +52,41 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import sys
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import Geod
 from scipy.spatial import cKDTree
+from sea_lattice import (
+    EARTH_KM,
+    GEOD,
+    Tiles,
+    around,
+    crosses_land,
+    detour,
+    edge_line,
+    geodesic,
+    key,
+    lines_cross,
+    norm_lon,
+    unit,
+)
+from sea_waters import (
+    RING_STEP_KM,
+    coast_tree,
+    edge_waters,
+    open_water_nodes,
+    ring_nodes,
+    river_mouths,
+    river_paths,
+    split_at_straits,
+)
 from shapely.geometry import LineString, shape
 
 HERE = Path(__file__).resolve().parent
-GEOD = Geod(ellps="WGS84")
+sys.path.insert(0, str(HERE.parent))  # this checkout's planner (territory, straits), not another
 
 LAND_TOLERANCE_DEG = 0.02  # ~2 km: coastal edges grazing the 10m coastline by less are kept
 
@@ -83,7 +107,6 @@ CANALS = {"suez", "panama", "bosporus", "dardanelles"}  # land at NE 10m scale; 
 # Edges with both ends in these boxes (lon0, lat0, lon1, lat1) are canal/narrows approaches that
 # NE 10m draws as land: Suez Canal with Port Said, Panama Canal, the Turkish Straits.
 CANAL_BOXES = [(32.0, 29.6, 32.8, 31.5), (-80.2, 8.5, -79.3, 9.6), (26.0, 40.0, 29.4, 41.4)]
-DETOUR_OFFSETS_DEG = (0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0)  # tried to repair an edge
 
 # Gate lines: a ray from a point in the strait, both ways along a bearing, until land.
 # (passage, lon, lat, bearing_deg); positions read off NE 10m / standard charts.
@@ -105,6 +128,14 @@ GATE_INLAND_STEPS = 10  # gate lines end 5 km (10 steps of 500 m) inside land
 # Cape of Good Hope: any route between the Atlantic and Indian oceans south of Africa crosses
 # the meridian of Cape Agulhas (20 deg 00' E, 34 deg 50' S) south of the cape.
 CAPE_LINE = LineString([(20.0, -34.0), (20.0, -78.0)])  # from inland, so none slips past
+# Straits with islands in the narrows, where a ray stops at the first island and lets edges
+# slip past the other channel: fixed lines from shore to shore, both ends inland.
+# Bab-el-Mandeb: Ras Siyyan (Djibouti) - Perim - Shaykh Sa'id (Yemen); Bering: Cape Dezhnev
+# (66 05'N 169 40'W) - the Diomedes - Cape Prince of Wales (65 38'N 168 05'W).
+FIXED_GATES = [
+    ("bab-el-mandeb", LineString([(43.20, 12.40), (43.42, 12.65), (43.60, 12.80)])),
+    ("bering", LineString([(-169.85, 66.12), (-168.95, 65.80), (-167.95, 65.58)])),
+]
 
 # Extra Arctic links (lon, lat) waypoints, joined to the nearest existing nodes at each end.
 EXTRA_PATHS = [
@@ -122,12 +153,7 @@ EXTRA_PATHS = [
 ]
 
 # Densification (step 4 of the module docstring)
-EARTH_KM = 6371.0088  # mean Earth radius (IUGG), for lattice spacing and neighbour search
 LINK_STEPS = 2.6  # a lattice node is linked to every node within this many lattice steps
-REGIONS = [  # (lon0, lat0, lon1, lat1, step_km): open-water lattices kept whole
-    (60.0, -2.0, 99.5, 24.0, 40.0),  # Arabian Sea, Bay of Bengal, Andaman Sea (W of Malacca)
-    (105.0, 70.0, 142.0, 78.5, 30.0),  # Laptev Sea, to the New Siberian Islands
-]
 FINE_STEP_KM, FINE_RADIUS_KM = 4.0, 50.0  # harbour approaches round each facility
 MEDIUM_STEP_KM, MEDIUM_RADIUS_KM = 20.0, 300.0
 CLEARANCE_DEG = 0.1  # open-water lattice edges keep this far off land (~6 nm; see docstring)
@@ -135,7 +161,13 @@ COAST_KM = 30.0  # a facility (not a port) this close to a water node counts as 
 PRUNE_LIMIT_KM = 1.6 * MEDIUM_RADIUS_KM  # path search radius when pruning facility lattices
 # Shoals no lattice edge may cross (MARNET edges are not affected): Adam's Bridge and the
 # Palk Strait between India and Sri Lanka (depths of 1-10 m; shipping goes round Sri Lanka).
-NO_GO = [shapely.box(78.9, 8.9, 80.3, 10.4)]
+# The Hooghly estuary and the Sundarbans coast north of the Sandheads (shoals; ships keep to the
+# dredged Eastern and Western channels, so only the river passage in sea_waters.RIVERS enters).
+# Great and Little Basses reefs off Sri Lanka's south-east coast (lighthouses at 6 10'N 81 29'E
+# and 6 24'N 81 44'E; vessels keep outside them): the reefs and the water inside them.
+NO_GO = [shapely.box(78.9, 8.9, 80.3, 10.4), shapely.box(87.5, 21.1, 89.2, 22.8),
+         shapely.Polygon([(81.30, 6.17), (81.47, 6.15), (81.75, 6.38), (81.73, 6.45),
+                          (81.60, 6.42)])]
 
 
 def load_land():
@@ -153,62 +185,10 @@ def load_land():
     return shapely.union_all(shapely.make_valid(np.asarray(gdf.geometry.values)))
 
 
-def norm_lon(x: float) -> float:
-    """Longitude in [-180, 180)."""
-    x = float(x)
-    while x >= 180.0:
-        x -= 360.0
-    while x < -180.0:
-        x += 360.0
-    return x
-
-
-def key(p) -> tuple[float, float]:
-    return (round(norm_lon(p[0]), 6), round(float(p[1]), 6))
-
-
-def edge_line(a, b) -> LineString:
-    """The edge as a lon/lat segment, b's longitude unwrapped next to a's."""
-    x0, y0 = a
-    x1, y1 = b
-    if x1 - x0 > 180:
-        x1 -= 360
-    elif x1 - x0 < -180:
-        x1 += 360
-    return LineString([(x0, y0), (x1, y1)])
-
-
-def crosses_land(line: LineString, land_eroded) -> bool:
-    for dx in (0.0, 360.0, -360.0):
-        ln = shapely.affinity.translate(line, dx) if dx else line
-        if land_eroded.intersects(ln):
-            return True
-    return False
-
-
 def in_canal_box(a, b) -> bool:
     """True if both ends lie in one of :data:`CANAL_BOXES`."""
     return any(x0 <= a[0] <= x1 and y0 <= a[1] <= y1 and x0 <= b[0] <= x1 and y0 <= b[1] <= y1
                for x0, y0, x1, y1 in CANAL_BOXES)
-
-
-def detour(a, b, land_eroded) -> tuple[float, float] | None:
-    """A water point off the middle of a land-crossing edge such that a-point-b is clear."""
-    line = edge_line(a, b)
-    (x0, y0), (x1, y1) = line.coords
-    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-    dx, dy = x1 - x0, y1 - y0
-    norm = float(np.hypot(dx, dy)) or 1.0
-    px, py = -dy / norm, dx / norm
-    for off in DETOUR_OFFSETS_DEG:
-        for sgn in (1.0, -1.0):
-            m = (mx + sgn * off * px, my + sgn * off * py)
-            if abs(m[1]) > 89:
-                continue
-            if not (crosses_land(LineString([(x0, y0), m]), land_eroded)
-                    or crosses_land(LineString([m, (x1, y1)]), land_eroded)):
-                return key(m)
-    return None
 
 
 def gate_line(land, lon: float, lat: float, bearing: float) -> LineString:
@@ -226,99 +206,32 @@ def gate_line(land, lon: float, lat: float, bearing: float) -> LineString:
     return LineString([ends[1], (lon, lat), ends[0]])
 
 
-def lattice(lon0: float, lat0: float, lon1: float, lat1: float, step_km: float) -> np.ndarray:
-    """Points (lon, lat) of the global lattice of spacing ``step_km`` inside a box (lon0 may
-    be > lon1 across the antimeridian; longitudes normalised). The lattice is fixed, so boxes
-    of the same step share their points."""
-    dlat = np.degrees(step_km / EARTH_KM)
-    rows = np.arange(np.ceil(max(lat0, -89.0) / dlat), np.floor(min(lat1, 89.0) / dlat) + 1)
-    span = (lon1 - lon0) % 360.0 or 360.0
-    out = []
-    for i in rows:
-        lat = i * dlat
-        n = max(int(round(360.0 / (dlat / max(np.cos(np.radians(lat)), 1e-6)))), 1)
-        dlon = 360.0 / n
-        j = np.arange(np.ceil((lon0 + 180.0) / dlon), np.floor((lon0 + span + 180.0) / dlon) + 1)
-        lons = (j * dlon) % 360.0 - 180.0
-        out.append(np.column_stack([lons, np.full(lons.size, lat)]))
-    return np.round(np.vstack(out), 6) if out else np.empty((0, 2))
-
-
-def around(lon: float, lat: float, radius_km: float, step_km: float) -> np.ndarray:
-    """Lattice points within ``radius_km`` (geodesic) of a point."""
-    dlat = np.degrees(radius_km / EARTH_KM)
-    dlon = min(dlat / max(np.cos(np.radians(min(abs(lat) + dlat, 89.0))), 1e-6), 179.0)
-    pts = lattice(lon - dlon, lat - dlat, lon + dlon, lat + dlat, step_km)
-    _, _, d = GEOD.inv(np.full(len(pts), lon), np.full(len(pts), lat), pts[:, 0], pts[:, 1])
-    return pts[np.asarray(d) <= radius_km * 1000.0]
-
-
-def unit(xy: np.ndarray) -> np.ndarray:
-    lo, la = np.radians(xy[:, 0]), np.radians(xy[:, 1])
-    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-
-
-class Tiles:
-    """A polygonal layer cut into ``size``-degree tiles under an STRtree, so that testing
-    hundreds of thousands of short lines against the world's land is fast."""
-
-    def __init__(self, geoms, size: float = 2.0, grow: float = 0.0):
-        parts = shapely.get_parts(np.atleast_1d(np.asarray(geoms, dtype=object)))
-        b = shapely.bounds(parts)
-        pieces = []
-        for part, (x0, y0, x1, y1) in zip(parts, b, strict=True):
-            xs = np.arange(np.floor(x0 / size) * size, x1, size)
-            ys = np.arange(np.floor(y0 / size) * size, y1, size)
-            if len(xs) * len(ys) <= 1:
-                pieces.append(part)
-                continue
-            for x in xs:
-                for y in ys:
-                    pieces.append(shapely.clip_by_rect(part, x, y, x + size, y + size))
-        pieces = np.array(pieces, dtype=object)
-        pieces = pieces[~shapely.is_empty(pieces)]
-        if grow:
-            pieces = shapely.buffer(pieces, grow, quad_segs=2)
-        shapely.prepare(pieces)
-        self.tree = shapely.STRtree(pieces)
-
-
-def lines_cross(a: np.ndarray, b: np.ndarray, geom) -> np.ndarray:
-    """Whether each straight lon/lat segment a->b (b unwrapped next to a) meets ``geom`` (a
-    geometry or :class:`Tiles`)."""
-    x0, y0, x1, y1 = a[:, 0], a[:, 1], b[:, 0].copy(), b[:, 1]
-    x1 = np.where(x1 - x0 > 180, x1 - 360, np.where(x1 - x0 < -180, x1 + 360, x1))
-    coords = np.empty((2 * len(x0), 2))
-    coords[0::2, 0], coords[0::2, 1], coords[1::2, 0], coords[1::2, 1] = x0, y0, x1, y1
-    lines = shapely.linestrings(coords, indices=np.repeat(np.arange(len(x0)), 2))
-
-    def meets(ln):
-        if isinstance(geom, Tiles):
-            out = np.zeros(len(ln), bool)
-            out[np.unique(geom.tree.query(ln, predicate="intersects")[0])] = True
-            return out
-        return shapely.intersects(ln, geom)
-
-    hit = meets(lines)
-    for dx, side in ((360.0, np.minimum(x0, x1) < -180), (-360.0, np.maximum(x0, x1) > 180)):
-        if side.any():
-            moved = shapely.transform(lines[side], lambda c, dx=dx: c + [dx, 0.0])
-            hit[side] |= meets(moved)
-    return hit
+def load_sovereign():
+    """The union of every country's sovereign area (land + 12 nm territorial sea) from
+    geodata/territory.parquet."""
+    gdf = gpd.read_parquet(HERE / "territory.parquet")
+    geoms = shapely.make_valid(np.asarray(gdf.geometry.values))
+    return shapely.union_all(geoms)
 
 
 def facility_places() -> list[tuple[str, str, float, float]]:
-    """(id, kind, lon, lat) of every catalogue port. Air bases get no approach lattice: no
-    ship calls at one (that is a ``FACILITY`` error), and a harbour lattice round a coastal
-    air base (Trivandrum, Agatti...) would only add coast-hugging shortcuts."""
+    """(id, kind, lon, lat) of every catalogue port and of the ports in
+    ``geodata/sea_ports.csv`` (kind ``sea_port``: harbour approaches only), and the river
+    mouths. Air bases get no approach lattice: no ship calls at one (that is a ``FACILITY``
+    error), and a harbour lattice round a coastal air base (Trivandrum, Agatti...) would only
+    add coast-hugging shortcuts."""
     import csv
 
     with open(HERE / "facilities.csv", newline="", encoding="utf-8") as fh:
-        return [(r["id"], r["kind"], float(r["lon"]), float(r["lat"])) for r in csv.DictReader(fh)
-                if r["kind"] == "port"]
+        out = [(r["id"], r["kind"], float(r["lon"]), float(r["lat"]))
+               for r in csv.DictReader(fh) if r["kind"] == "port"]
+    with open(HERE / "sea_ports.csv", newline="", encoding="utf-8") as fh:
+        out += [(r["name"], "sea_port", float(r["lon"]), float(r["lat"]))
+                for r in csv.DictReader(fh)]
+    return out + river_mouths()
 
 
-def augment(base: dict, land, land_eroded) -> dict:
+def augment(base: dict, land, land_eroded, sovereign) -> dict:
     """Lattice nodes and facility approach edges (step 4 of the module docstring) as new
     ``{(a, b): set()}`` edges, keyed like ``base``."""
     from scipy.sparse import coo_matrix
@@ -339,11 +252,18 @@ def augment(base: dict, land, land_eroded) -> dict:
             if is_regional:
                 regional.add(p)
 
-    for lon0, lat0, lon1, lat1, step in REGIONS:
-        add(lattice(lon0, lat0, lon1, lat1, step), step, True)
+    ctree = coast_tree(land)
+    open_xy, open_step = open_water_nodes(land, ctree)
+    for s in np.unique(open_step):
+        add(open_xy[open_step == s], float(s), True)
+    ring = ring_nodes(sovereign, land)
+    add(ring, RING_STEP_KM, True)
+    print(f"  open water: {len(open_xy)} lattice nodes, {len(ring)} offshore-ring nodes",
+          flush=True)
     places = facility_places()
-    for _, _, lon, lat in places:
-        add(around(lon, lat, MEDIUM_RADIUS_KM, MEDIUM_STEP_KM), MEDIUM_STEP_KM, False)
+    for _, kind, lon, lat in places:
+        if kind not in ("sea_port", "river_mouth"):  # catalogue: medium and fine approaches
+            add(around(lon, lat, MEDIUM_RADIUS_KM, MEDIUM_STEP_KM), MEDIUM_STEP_KM, False)
         add(around(lon, lat, FINE_RADIUS_KM, FINE_STEP_KM), FINE_STEP_KM, False)
     base_set = set(base_nodes)
     for p in list(new):
@@ -358,8 +278,9 @@ def augment(base: dict, land, land_eroded) -> dict:
     for s in np.unique(step[nb:]):
         who = np.flatnonzero(step == s)
         chord = 2 * np.sin(LINK_STEPS * s / EARTH_KM / 2)
+        # a pair is linked at the smaller step's radius (base nodes have an infinite step)
         for i, nbrs in zip(who, tree.query_ball_point(unit(xy[who]), chord), strict=True):
-            pairs.update((min(i, j), max(i, j)) for j in nbrs if j != i)
+            pairs.update((min(i, j), max(i, j)) for j in nbrs if j != i and step[j] >= s)
     pairs = np.array(sorted(pairs), np.int64).reshape(-1, 2)
     pairs = pairs[pairs[:, 1] >= nb]  # at least one new node
     # edges touching a fine (harbour) lattice node may pass close to land (the eroded land
@@ -390,7 +311,7 @@ def augment(base: dict, land, land_eroded) -> dict:
             _, j2 = cKDTree(unit(xy[:nb])).query(unit(np.array([p]))[0])
             if geodesic(p, xy[j2]) < geodesic(p, xy[j]):
                 j, far = int(j2), geodesic(p, xy[j2])
-            if kind != "port" and far > COAST_KM:
+            if kind not in ("port", "sea_port", "river_mouth") and far > COAST_KM:
                 print(f"  {fid}: inland ({far:.0f} km from the sea), no approach")
                 continue
             vis = np.array([j])
@@ -437,11 +358,6 @@ def augment(base: dict, land, land_eroded) -> dict:
     return out
 
 
-def geodesic(p, q) -> float:
-    """WGS84 geodesic km between two (lon, lat) points."""
-    return GEOD.inv(p[0], p[1], q[0], q[1])[2] / 1000.0
-
-
 def main() -> None:
     from searoute.data.marnet_dict import edge_list  # build time only
 
@@ -469,6 +385,14 @@ def main() -> None:
     kept: dict[tuple, set[str]] = {}
     dropped = repaired = 0
     for (a, b), labels in edges.items():
+        # an edge along the antimeridian itself runs on the cut of the land polygons, where
+        # the eroded land leaves a gap: test it a hair to either side
+        meridian = a[0] == b[0] == -180.0 and any(
+            crosses_land(LineString([(x, a[1]), (x, b[1])]), land_eroded)
+            for x in (-179.9, 179.9))
+        if meridian:
+            dropped += 1
+            continue
         if (labels & CANALS or in_canal_box(a, b)
                 or not crosses_land(edge_line(a, b), land_eroded)):
             kept[(a, b)] = labels
@@ -495,8 +419,16 @@ def main() -> None:
                 raise SystemExit(f"extra edge {a}->{b} crosses land")
             kept[(min(a, b), max(a, b))] = set()
 
-    for e, labels in augment(kept, land, land_eroded).items():
+    # river passages to up-river ports (NE draws the rivers as land: no land test)
+    for pts in river_paths():  # the mouths are joined to the water like ports (augment)
+        for a, b in zip(pts[:-1], pts[1:], strict=True):
+            if a != b:
+                kept[(min(a, b), max(a, b))] = set()
+
+    sovereign = load_sovereign()
+    for e, labels in augment(kept, land, land_eroded, sovereign).items():
         kept.setdefault(e, labels)
+    kept = split_at_straits(kept)
 
     nodes = sorted({p for e in kept for p in e})
     index = {p: i for i, p in enumerate(nodes)}
@@ -522,6 +454,7 @@ def main() -> None:
     sea_polys = [shape(f["geometry"]) for f in seas]
     gates = [(name, gate_line(land, x, y, az)) for name, x, y, az in GATES]
     gates.append(("cape-of-good-hope", CAPE_LINE))
+    gates += FIXED_GATES
 
     bit = {p: 1 << i for i, p in enumerate(PASSAGES)}
     m = len(u)
@@ -552,12 +485,16 @@ def main() -> None:
     remap = np.full(n, -1, np.int32)
     remap[used] = np.arange(used.size, dtype=np.int32)
     out = HERE / "sea_network.npz"
+    lon, lat, u, v = lon[used], lat[used], remap[u], remap[v]
+    ts_edge, ts_country, ts_km, countries = edge_waters(lon, lat, u, v)
+    print(f"waters: {len(ts_edge)} (edge, country) rows over {len(countries)} countries")
     np.savez_compressed(
-        out, lon=lon[used], lat=lat[used], u=remap[u], v=remap[v], km=km, mask=mask, sea=sea,
+        out, lon=lon, lat=lat, u=u, v=v, km=km, mask=mask, sea=sea,
         passages=np.array(PASSAGES), seas=np.array(sea_names),
+        ts_edge=ts_edge, ts_country=ts_country, ts_km=ts_km, countries=countries,
     )
     counts = {p: int(np.sum((mask & bit[p]) != 0)) for p in PASSAGES}
-    print(f"wrote {out}: {used.size} nodes, {len(u)} edges; edges per passage {counts}")
+    print(f"wrote {out}: {len(lon)} nodes, {len(u)} edges; edges per passage {counts}")
 
 
 if __name__ == "__main__":

@@ -32,12 +32,13 @@ def stay(aid, at, arrive, depart, nation="RUS"):
 
 
 def test_transit_counts_a_passage_through_indian_territorial_sea():
-    # Salalah -> Colombo passes the Lakshadweep/Minicoy channels inside India's 12 nm sea;
-    # with four Russian warships in Indian ports, the transiting fifth and a sixth make 6
+    # Colombo -> Yangon by the shortest way (waters: any) passes inside India's 12 nm sea
+    # round the Andaman Islands; with four Russian warships in Indian ports, the transiting
+    # fifth and a sixth make 6 (waters: prefer would keep out of it)
     passer = {"id": "passer", "nation": "RUS", "kind": "warship", "crew": 250, "speed_kn": 15,
               "range_nm": 6000, "itinerary": [
-                  {"at": "salalah", "depart": "2026-03-01T00:00Z"},
-                  {"at": "colombo", "purpose": "exercise"}]}
+                  {"at": "colombo", "depart": "2026-03-01T00:00Z"},
+                  {"at": "16.7667,96.1667", "purpose": "exercise", "waters": "any"}]}
     ships = [stay(f"s{i}", "kochi", "2026-03-01", "2026-03-20") for i in range(5)]
     plan = Plan.from_dict({"name": "transit", "assets": [passer, *ships]})
     without = plan.check()
@@ -46,17 +47,17 @@ def test_transit_counts_a_passage_through_indian_territorial_sea():
     caps = [f for f in with_transit.finding_list if f.code == "CAP_WARSHIPS"]
     assert caps and all(f.host == "IND" and f.value == 6 for f in caps)
     assert all("passer" in f.assets for f in caps)
-    # the transit happens on the way: after departure and before arrival at Colombo
+    # the transit happens on the way: after departure and before arrival at Yangon
     leg = with_transit.legs.iloc[0]
     for f in caps:
         assert leg.depart <= pd.Timestamp(f.start) < pd.Timestamp(f.end) <= leg.arrive
         assert f.start.second == 0  # to the minute
-    # and where: the stretch inside Indian waters lies off Lakshadweep/Kerala
+    # and where: the stretch inside Indian waters lies off the Andaman Islands
     inside = [f for f in with_transit.finding_list if f.code == "TERRITORIAL_SEA"
               and f.host == "IND"]
     assert inside
     for lon, lat in inside[0].segment:
-        assert 71.0 <= lon <= 78.5 and 6.5 <= lat <= 12.5
+        assert 91.5 <= lon <= 94.5 and 10.0 <= lat <= 16.0
 
 
 def test_range_names_the_fewest_stops_found_by_brute_force():

@@ -394,19 +394,20 @@ assets:
     speed_kn: 14
     range_nm: 8000
     itinerary:
-      - at: salalah
-        depart: 2026-03-01T00:00Z
       - at: colombo
+        depart: 2026-03-01T00:00Z
+      - at: "16.7667,96.1667"  # Yangon (Pub. 151 position)
         arrive: 2026-03-10T00:00Z
         depart: 2026-03-12T00:00Z
         purpose: exercise
+        waters: any  # the shortest way, inside India's sea (prefer keeps 12 nm off)
 """
 
 
 def test_transit_through_the_command(relos, write_plan):
-    """``--transit`` counts a Russian warship while it crosses India's territorial sea off
-    the Malabar coast on Salalah -> Colombo (no call in India): peak 1 with, 0 without, and
-    the stretch inside lies between its departure and its arrival."""
+    """``--transit`` counts a Russian warship while it crosses India's territorial sea round
+    the Andaman Islands on Colombo -> Yangon by the shortest way (``waters: any``; no call in
+    India): peak 1 with, 0 without."""
     path = str(write_plan(TRANSIT_PLAN))
     plain = json.loads(relos("check", path, "--format", "json").stdout)
     counted = json.loads(relos("check", path, "--format", "json", "--transit").stdout)

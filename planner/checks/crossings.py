@@ -10,33 +10,25 @@ from planner.core.units import KM_PER_NM, fmt_minute, iso_z, to_datetime, wrap_l
 from planner.layers.catalogue import resolve_place
 from planner.layers.countries import country_name
 from planner.layers.register import file_by, lead_days
+from planner.layers.straits import STRAITS, strait_of
 from planner.layers.territory import crossings_table
 from planner.model.findings import Finding
 from planner.routing.schedule import time_at_km
+from planner.routing.waters import in_canal
 
-STRAIT_STATES = {
-    # UNCLOS Part III straits used for international navigation, by passage name, with the
-    # states bordering them (UNCLOS 1982 arts. 37-44; limits as in IHO S-23).
-    "malacca": ("MYS", "IDN", "SGP"),
-    "hormuz": ("OMN", "IRN"),
-    "bab-el-mandeb": ("YEM", "DJI", "ERI"),
-    "gibraltar": ("ESP", "MAR", "GBR"),
-    "sunda": ("IDN",),
-    "bering": ("USA", "RUS"),
+STRAIT_BY_KEY = {s.key: s for s in STRAITS}
+STRAIT_NAMES = {s.key: s.name for s in STRAITS}  # printed names, by key
+
+#: What the passage regime of a strait (:data:`planner.layers.straits.STRAITS`) means for a
+#: warship's notice (UNCLOS 1982 arts. 37-44; Montreux Convention 1936 arts. 10-18; Japan's
+#: and South Korea's 3 nm territorial seas in their straits, 1977).
+REGIME_TEXT = {
+    "transit": "transit passage (UNCLOS Part III), no notice required",
+    "montreux": "passage under the Montreux Convention (notice through diplomatic channels, "
+                "arts. 13-14)",
+    "corridor": "high-seas corridor (territorial seas narrower than 12 nm), no notice required",
+    "archipelagic": "archipelagic sea lanes passage (UNCLOS art. 53), no notice required",
 }
-STRAIT_AREAS = {
-    # lon/lat boxes around each strait's limits (after IHO S-23 "Limits of Oceans and Seas",
-    # 1953, simplified): only stretches inside them count as transit passage.
-    "malacca": (95.0, 0.8, 105.2, 6.5),  # incl. the Singapore Strait to Bintan
-    "hormuz": (55.8, 25.8, 57.2, 27.0),
-    "bab-el-mandeb": (43.0, 12.3, 43.7, 13.0),
-    "gibraltar": (-6.05, 35.75, -5.25, 36.2),
-    "sunda": (105.0, -6.6, 106.3, -5.6),
-    "bering": (-171.0, 64.5, -167.0, 66.8),
-}
-STRAIT_NAMES = {"malacca": "Strait of Malacca", "hormuz": "Strait of Hormuz",
-                "bab-el-mandeb": "Bab-el-Mandeb", "gibraltar": "Strait of Gibraltar",
-                "sunda": "Sunda Strait", "bering": "Bering Strait"}
 
 
 def clearance_finding(country: str, asset_kind: str, event: str, start, *, nation: str,
@@ -119,6 +111,9 @@ def _leg_crossing_findings(leg, i: int, rows: pd.DataFrame, register) -> list[Fi
         for k, row in enumerate(rows.itertuples(index=False)):
             strait_of[k] = _strait_for(leg, row)
     rows = rows.assign(strait_name=strait_of)
+    if leg.kind == "warship":  # a canal is passed under its convention, not territorial sea
+        rows = rows[~in_canal(leg.route, rows["entry_km"].to_numpy(),
+                              rows["exit_km"].to_numpy())]
     for row in rows[rows["strait_name"].notna()].itertuples(index=False):
         seg = _segment(leg.route, row.entry_km, row.exit_km)
         straits.setdefault(row.strait_name, []).append(
@@ -166,10 +161,10 @@ def _leg_crossing_findings(leg, i: int, rows: pd.DataFrame, register) -> list[Fi
         seg = max(parts, key=lambda p: p[3])[4]
         out.append(Finding(
             "TERRITORIAL_SEA", "info",
-            f"{leg.asset} ({leg.nation}) transits the {STRAIT_NAMES[strait]} on {name} from "
-            f"{fmt_minute(entry)} to {fmt_minute(exit_)} "
+            f"{leg.asset} ({leg.nation}) transits the {STRAIT_BY_KEY[strait].name} on {name} "
+            f"from {fmt_minute(entry)} to {fmt_minute(exit_)} "
             f"({inside_nm:,.0f} nm inside the territorial seas of {', '.join(states)}): "
-            "transit passage (UNCLOS Part III), no notice required",
+            f"{REGIME_TEXT[STRAIT_BY_KEY[strait].regime]}",
             host=states[0], nation=leg.nation, start=to_datetime(entry), end=to_datetime(exit_),
             value=round(inside_nm, 1), unit="nm", assets=[leg.asset], leg=i, segment=seg,
             extra={"strait": strait, "states": states}))
@@ -177,22 +172,19 @@ def _leg_crossing_findings(leg, i: int, rows: pd.DataFrame, register) -> list[Fi
 
 
 def _strait_for(leg, row) -> str | None:
-    """The strait a territorial-sea stretch lies in (by the leg's passages, the bordering
-    states and the strait's area), or None."""
+    """The strait used for international navigation a territorial-sea stretch lies in (its
+    midpoint inside the strait's area of :data:`planner.layers.straits.STRAITS`, the country
+    one of the strait's states), or None. Canals are not straits (see :func:`in_canal`)."""
     import numpy as np
 
-    for p in leg.passages:
-        if row.iso3 not in STRAIT_STATES.get(p, ()):
-            continue
-        x0, y0, x1, y1 = STRAIT_AREAS[p]
-        mid_km = (row.entry_km + row.exit_km) / 2
-        cum = leg.route.cumulative_km()
-        lon = float(np.interp(mid_km, cum, leg.route.lons))
-        lat = float(np.interp(mid_km, cum, leg.route.lats))
-        lon = wrap_lon(lon)
-        if x0 <= lon <= x1 and y0 <= lat <= y1:
-            return p
-    return None
+    mid_km = (row.entry_km + row.exit_km) / 2
+    cum = leg.route.cumulative_km()
+    lon = wrap_lon(float(np.interp(mid_km, cum, leg.route.lons)))
+    lat = float(np.interp(mid_km, cum, leg.route.lats))
+    i = int(strait_of(np.array([lon]), np.array([lat]))[0])
+    if i < 0 or STRAITS[i].regime == "canal" or row.iso3 not in STRAITS[i].states:
+        return None
+    return STRAITS[i].key
 
 
 def _leg_name(leg) -> str:

@@ -130,7 +130,7 @@ def cmd_route(args) -> int:
             route = sea_route(args.origin, args.destination, avoid=avoid,
                               ice_class=args.ice_class, date=args.date,
                               speed_kn=args.speed_kn, nation=args.nation,
-                              escort=args.escort)
+                              waters=args.waters, escort=args.escort)
         else:
             from planner.routing.air import air_route
 
@@ -145,7 +145,14 @@ def cmd_route(args) -> int:
     if route.passages:
         print(f"passages: {', '.join(route.passages)}")
     if route.countries:
-        print(f"countries crossed: {', '.join(route.countries)}")
+        nm = route.territorial_nm
+        print("countries crossed: " + ", ".join(
+            f"{c} ({nm[c]:,.0f} nm territorial sea)" if c in nm else c
+            for c in route.countries))
+    if route.waters:
+        print(f"waters: {route.waters}")
+    for strait in route.straits:
+        print(f"strait: {strait}")
     for note in route.notes:
         print(f"note: {note}")
     return EXIT_OK

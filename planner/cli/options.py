@@ -196,6 +196,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="sea: NSR stretches sailed under icebreaker escort")
     r.add_argument("--nation", default=None, type=_country,
                    help="flag (ISO3): its own waters are not third")
+    r.add_argument("--waters", choices=("prefer", "avoid", "any"), default=None,
+                   help="sea: third-country territorial seas: prefer (default) keeps out "
+                        "where a modest detour allows, avoid never enters, any ignores them")
     r.add_argument("--format", choices=("text", "json"), default="text")
 
     rc = command("reach", help="what is reachable from a place")

@@ -1,6 +1,9 @@
 """The shipped maritime network (``geodata/sea_network.npz``, built from Eurostat MARNET by
 ``geodata/build_sea_network.py``): nodes, edges with their length in km, the passages (straits,
-canals, the NSR) each edge belongs to, and the NSR sea of each edge.
+canals, the NSR) each edge belongs to, the NSR sea of each edge, and the waters each edge runs
+in: one row per (edge, country) with the km of that edge inside the country's sovereign area
+(land + 12 nm territorial sea, ``geodata/territory.parquet``), and the strait or canal of
+:data:`planner.layers.straits.STRAITS` each edge lies in.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from scipy.spatial import cKDTree
 
 from planner.core.caches import once
 from planner.core.paths import geodata_path
+from planner.layers.straits import strait_of
 
 #: Passages named in ``avoid`` and reported in ``Route.passages``.
 PASSAGES = (
@@ -45,6 +49,11 @@ class SeaNetwork:
     seas: tuple[str, ...]
     kdtree: cKDTree
     edge_of: dict
+    ts_edge: np.ndarray  # int64 edge index of each waters row (rows ordered by edge)
+    ts_country: np.ndarray  # int index into ``countries``
+    ts_km: np.ndarray  # km of that edge inside that country's sovereign area
+    countries: tuple[str, ...]  # ISO3
+    strait: np.ndarray  # int16 per edge: index into STRAITS, -1 outside every strait
 
     def bit(self, name: str) -> int:
         """The mask bit of a passage name."""
@@ -70,8 +79,21 @@ def _load() -> SeaNetwork:
             kdtree=cKDTree(unit_xyz(lat, lon)),
             edge_of={**{(int(a), int(b)): i for i, (a, b) in enumerate(zip(u, v, strict=True))},
                      **{(int(b), int(a)): i for i, (a, b) in enumerate(zip(u, v, strict=True))}},
+            ts_edge=z["ts_edge"].astype(np.int64), ts_country=z["ts_country"].astype(np.int64),
+            ts_km=z["ts_km"].astype(float), countries=tuple(str(c) for c in z["countries"]),
+            strait=strait_of(*_midpoints(lon, lat, u, v)),
         )
+    for a in (net.lon, net.lat, net.u, net.v, net.km, net.mask, net.sea, net.ts_edge,
+              net.ts_country, net.ts_km, net.strait):
+        a.flags.writeable = False
     return net
+
+
+def _midpoints(lon: np.ndarray, lat: np.ndarray, u: np.ndarray, v: np.ndarray):
+    """Lon/lat midpoint of each edge's straight segment (longitudes in [-180, 180))."""
+    a, b = lon[u], lon[v]
+    b = np.where(b - a > 180, b - 360, np.where(b - a < -180, b + 360, b))
+    return ((a + b) / 2 + 180.0) % 360.0 - 180.0, (lat[u] + lat[v]) / 2
 
 
 def network() -> SeaNetwork:

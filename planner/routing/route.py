@@ -33,6 +33,11 @@ class Route:
     notes: tuple[str, ...] = field(default=())
     #: sea routes: (ISO3, km inside) for each third country in ``countries``
     territorial_km: tuple[tuple[str, float], ...] = ()
+    #: sea routes: the waters mode routed in (``prefer``, ``avoid``, ``any``)
+    waters: str | None = None
+    #: sea routes: straits used for international navigation and canals passed, each named
+    #: with its passage regime, in order
+    straits: tuple[str, ...] = ()
 
     def __post_init__(self):
         # routes are cached and shared between legs and callers: their paths are read-only
@@ -103,5 +108,7 @@ class Route:
             "passages": list(self.passages),
             "countries": list(self.countries),
             "territorial_nm": {k: round(v, 1) for k, v in self.territorial_nm.items()},
+            "waters": self.waters,
+            "straits": list(self.straits),
             "geometry": mapping(self.geometry),
         }

@@ -20,8 +20,8 @@ import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from planner.core.caches import cached, once
-from planner.core.units import KMH_PER_KN, to_timestamp
+from planner.core.caches import cached, frozen, once
+from planner.core.units import KM_PER_NM, KMH_PER_KN, to_timestamp
 from planner.layers import nsr
 from planner.layers.catalogue import Place, resolve_place
 from planner.layers.geodesy import geodesic_km, geodesic_km_many, prepare_shared, unwrap_lons
@@ -35,8 +35,20 @@ from planner.layers.sea_network import (
 from planner.layers.territory import crossings_table, load_territory
 from planner.model.objects import WATERS
 from planner.routing.route import Route
+from planner.routing.waters import (
+    ANY,
+    STRAY_NM,
+    Mode,
+    Waters,
+    edge_weights,
+    in_canal,
+    mode_for,
+    path_waters,
+    strait_names,
+)
 
 SNAP_CANDIDATES = 10  # nearest network nodes considered for a port
+SNAP_KEEP = 3  # of which at most this many best are joined (one shortest-path tree each)
 SNAP_SLACK_KM = 30.0  # a candidate may be this much (plus 50 %) farther than the nearest
 SNAP_EXACT_KM = 0.05  # a node this close is the place's own node (built for catalogue places)
 SNAP_LAND_PENALTY_KM = 500.0  # per degree of land under a snap edge (steers snaps off land)
@@ -51,22 +63,39 @@ class NoSeaRoute(ValueError):
     """No sea route exists with the passages avoided."""
 
 
-@cached("routing.sea._graph", maxsize=16)
-def _graph(mask: int) -> csr_matrix:
+CLOSED_KM = 1e9  # weight of a closed edge (passage avoided, or waters=avoid); never reached
+
+
+@once("routing.sea._structure")
+def _structure() -> tuple[csr_matrix, np.ndarray]:
+    """The network as a CSR matrix over both directions of every edge, and the edge behind
+    each stored entry, so that a weighting only swaps the data array."""
     net = network()
-    ok = (net.mask & mask) == 0
-    u, v, w = net.u[ok], net.v[ok], net.km[ok]
+    m = len(net.u)
     n = len(net.lon)
-    return csr_matrix((np.concatenate([w, w]), (np.concatenate([u, v]), np.concatenate([v, u]))),
-                      shape=(n, n))
+    edge = np.arange(2 * m) % m
+    g = csr_matrix((edge + 1.0, (np.r_[net.u, net.v], np.r_[net.v, net.u])), shape=(n, n))
+    g.sort_indices()
+    return g, (g.data - 1.0).astype(np.int64)
 
 
+@cached("routing.sea._graph", maxsize=32)
+def _graph(mask: int, mode: Mode = ANY) -> csr_matrix:
+    """The network weighted for a waters ``mode`` (km), the ``mask`` passages closed."""
+    net = network()
+    weight = np.where((net.mask & mask) == 0, edge_weights(mode), CLOSED_KM)
+    weight = np.minimum(weight, CLOSED_KM)
+    g, edge = _structure()
+    return csr_matrix((weight[edge], g.indices, g.indptr), shape=g.shape)
 
 
-@cached("routing.sea._tree", maxsize=512)
-def _tree(node: int, mask: int) -> tuple[np.ndarray, np.ndarray]:
-    dist, pred = dijkstra(_graph(mask), directed=True, indices=node, return_predecessors=True)
-    return dist, pred
+@cached("routing.sea._tree", maxsize=1024)
+def _tree(node: int, mask: int, mode: Mode = ANY) -> tuple[np.ndarray, np.ndarray]:
+    """Dijkstra tree from ``node`` in ``mode``: cost (km-equivalent) and predecessors."""
+    dist, pred = dijkstra(_graph(mask, mode), directed=True, indices=node,
+                          return_predecessors=True)
+    dist[dist >= CLOSED_KM] = np.inf  # only through a closed edge: no route
+    return frozen(dist, pred)
 
 
 @once("routing.sea._land_tree")
@@ -113,8 +142,9 @@ def _snap(lat: float, lon: float) -> tuple[tuple[int, float], ...]:
         return ((int(idx[i]), float(km[i])),)
     score = km + SNAP_LAND_PENALTY_KM * _land_deg(lat, lon, net.lat[idx], net.lon[idx])
     best = float(score.min())
-    return tuple((int(i), float(k)) for i, k, c in zip(idx, km, score, strict=True)
-                 if c <= 1.5 * best + SNAP_SLACK_KM)
+    keep = [(c, int(i), float(k)) for i, k, c in zip(idx, km, score, strict=True)
+            if c <= 1.5 * best + SNAP_SLACK_KM]
+    return tuple((i, k) for _, i, k in sorted(keep)[:SNAP_KEEP])
 
 
 def _path(pred: np.ndarray, target: int) -> list[int]:
@@ -124,47 +154,120 @@ def _path(pred: np.ndarray, target: int) -> list[int]:
     return out[::-1]
 
 
-def _route(o: Place, d: Place, mask: int) -> Route:
+@cached("routing.sea._routed", maxsize=65536)
+def _routed(o: Place, d: Place, mask: int, waters: str, nation: str | None
+            ) -> tuple[Route, Waters]:
+    """Shortest route in a waters mode and the third-country waters along it: the best join
+    of the origin's tree (its country's waters free) and the destination's (its country's
+    free); one tree when both are alike. ``route.straits`` names the straits and canals
+    passed; the territorial seas are added by :func:`_finished`."""
     net = network()
     so, sd = _snap(o.lat, o.lon), _snap(d.lat, d.lon)
     direct = geodesic_km(o.lat, o.lon, d.lat, d.lon)
-    best = (np.inf, None, None)
-    for n_o, k_o in so:
-        dist, _ = _tree(n_o, mask)
-        for n_d, k_d in sd:
-            c = k_o + dist[n_d] + k_d
-            if c < best[0]:
-                best = (c, n_o, n_d)
+    free = frozenset(_exclude(o, d, nation))
     if direct <= min(k for _, k in so) + min(k for _, k in sd):  # same harbour
-        return _make(o, d, [o.lon, d.lon], [o.lat, d.lat], direct, [])
+        w = path_waters([], free)
+        return _make(o, d, [o.lon, d.lon], [o.lat, d.lat], direct, [], w, waters), w
+    mo, md = mode_for(waters, nation, o.country), mode_for(waters, nation, d.country)
+    nodes: list[int] = []
+    if mo == md:
+        best = (np.inf, None, None)
+        for n_o, k_o in so:
+            dist, _ = _tree(n_o, mask, mo)
+            for n_d, k_d in sd:
+                c = k_o + dist[n_d] + k_d
+                if c < best[0]:
+                    best = (c, n_o, n_d)
+        if np.isfinite(best[0]):
+            nodes = _path(_tree(best[1], mask, mo)[1], best[2])
+    else:
+        best, nodes = _join(so, sd, mask, mo, md)
     if not np.isfinite(best[0]):
-        raise NoSeaRoute(f"no sea route from {o.id} to {d.id} with those passages avoided")
-    _, n_o, n_d = best
-    _, pred = _tree(n_o, mask)
-    nodes = _path(pred, n_d)
+        raise NoSeaRoute(f"no sea route from {o.id} to {d.id}"
+                         + (" with those passages avoided" if mask else "")
+                         + _closed_why(waters))
     lons = [o.lon, *net.lon[nodes], d.lon]
     lats = [o.lat, *net.lat[nodes], d.lat]
-    edges = [net.edge_of[(a, b)] for a, b in zip(nodes[:-1], nodes[1:], strict=True)]
-    return _make(o, d, lons, lats, float(best[0]), edges)
+    edges = _edges_of(np.asarray(nodes, np.int64))
+    km = _snap_km(so, nodes[0]) + float(net.km[edges].sum()) + _snap_km(sd, nodes[-1])
+    w = path_waters(edges, free)
+    return _make(o, d, lons, lats, km, edges, w, waters), w
 
 
-def _make(o: Place, d: Place, lons, lats, km: float, edges: list[int]) -> Route:
+@once("routing.sea._edge_keys")
+def _edge_keys() -> tuple[np.ndarray, np.ndarray]:
+    """Sorted keys ``a * n + b`` of both directions of every edge, and the edge of each."""
+    net = network()
+    n = len(net.lon)
+    keys = np.r_[net.u * n + net.v, net.v * n + net.u]
+    order = np.argsort(keys)
+    return frozen(keys[order], (order % len(net.u)).astype(np.int64))
+
+
+def _edges_of(nodes: np.ndarray) -> np.ndarray:
+    """The network edges between consecutive ``nodes`` of a path."""
+    keys, edge = _edge_keys()
+    n = len(network().lon)
+    return edge[np.searchsorted(keys, nodes[:-1] * n + nodes[1:])]
+
+
+def _snap_km(snaps: tuple[tuple[int, float], ...], node: int) -> float:
+    """The snap km of ``node`` among a place's snaps."""
+    return next(k for n, k in snaps if n == node)
+
+
+def _join(so, sd, mask: int, mo: Mode, md: Mode):
+    """Best path origin -> x -> destination over all nodes x, the first part on the origin's
+    trees (mode ``mo``), the second on the destination's (``md``): ((cost, n_o, n_d), nodes)."""
+    a, ia = _reach(so, mask, mo)
+    b, ib = _reach(sd, mask, md)
+    total = a + b
+    x = int(np.argmin(total))
+    if not np.isfinite(total[x]):
+        return (np.inf, None, None), []
+    n_o, n_d = so[int(ia[x])][0], sd[int(ib[x])][0]
+    first = _path(_tree(n_o, mask, mo)[1], x)
+    second = _path(_tree(n_d, mask, md)[1], x)
+    return (float(total[x]), n_o, n_d), first + second[::-1][1:]
+
+
+@cached("routing.sea._reach", maxsize=512)
+def _reach(snaps: tuple[tuple[int, float], ...], mask: int,
+           mode: Mode) -> tuple[np.ndarray, np.ndarray]:
+    """Cost from a place (its snap nodes and snap km) to every node in ``mode``, and which
+    snap node each best path leaves by (read-only)."""
+    dist = np.vstack([k + _tree(n, mask, mode)[0] for n, k in snaps])
+    which = dist.argmin(axis=0).astype(np.int8)
+    return frozen(dist[which, np.arange(dist.shape[1])], which)
+
+
+def _closed_why(waters: str) -> str:
+    if waters != "avoid":
+        return ""
+    return ("; waters=avoid closes third-country territorial seas outside straits used for "
+            "international navigation, and no way through international waters remains "
+            "(waters=prefer allows the passage)")
+
+
+def _make(o: Place, d: Place, lons, lats, km: float, edges: list[int], w: Waters,
+          waters: str) -> Route:
     net = network()
     seen: list[str] = []
-    if edges:
+    if len(edges):
         masks = net.mask[np.asarray(edges)]
+        present = int(np.bitwise_or.reduce(masks))
         first = []
         for i, name in enumerate(net.passages):
-            hit = np.flatnonzero((masks >> i) & 1)
-            if hit.size:
-                first.append((int(hit[0]), i, name))
+            if (present >> i) & 1:
+                first.append((int(np.argmax((masks >> i) & 1)), i, name))
         seen = [name for _, _, name in sorted(first)]
     lons, lats = np.asarray(lons, float), np.asarray(lats, float)
     keep = np.ones(len(lons), bool)
     keep[1:] = (np.diff(lons) != 0) | (np.diff(lats) != 0)
     if keep.sum() < 2:
         keep[:] = True
-    return Route(o.id, d.id, "sea", km, unwrap_lons(lons[keep]), lats[keep], tuple(seen))
+    return Route(o.id, d.id, "sea", km, unwrap_lons(lons[keep]), lats[keep], tuple(seen),
+                 waters=waters, straits=strait_names(w))
 
 
 def _via(route: Route) -> str:
@@ -174,17 +277,47 @@ def _via(route: Route) -> str:
 
 @cached("routing.sea._shortest", maxsize=65536)
 def _shortest(o: Place, d: Place, mask: int, waters: str, nation: str | None) -> Route:
-    """The shortest route with the ``mask`` passages closed, without its territorial seas.
-    ``waters``/``nation`` are part of the key: the third-country-waters edge costs
-    (issue 13) weigh the network by them."""
-    return _route(o, d, mask)
+    """The shortest route in the ``waters`` mode with the ``mask`` passages closed, without
+    its territorial seas. A ``prefer`` route that still spends more than
+    :data:`~planner.routing.waters.STRAY_NM` in third-country seas outside straits says why
+    in its notes (no way through international waters, or what keeping out would add)."""
+    route, w = _routed(o, d, mask, waters, nation)
+    stray = sum(w.outside_straits_nm.values())
+    if waters != "prefer" or stray <= STRAY_NM:
+        return route
+    seas = ", ".join(f"{k} {v:,.0f} nm" for k, v in w.outside_straits_nm.items())
+    why = f"in third-country territorial seas outside straits ({seas})"
+    try:
+        alt = _routed(o, d, mask, "avoid", nation)[0]
+    except NoSeaRoute:
+        return replace(route, notes=(*route.notes,
+                                     f"{why}: no way through international waters exists"))
+    extra = alt.distance_km - route.distance_km
+    return replace(route, notes=(*route.notes, f"{why}: keeping out (waters=avoid) adds "
+                                 f"{extra / KM_PER_NM:,.0f} nm "
+                                 f"({extra / route.distance_km:.0%})"))
 
 
 @cached("routing.sea._runs", maxsize=65536)
 def _runs(o: Place, d: Place, mask: int, waters: str, nation: str | None
           ) -> tuple[nsr.SeaRun, ...]:
-    """The NSR sea runs of :func:`_shortest` (computed once per path)."""
-    return tuple(nsr.sea_runs(_shortest(o, d, mask, waters, nation)))
+    """The NSR sea runs of :func:`_shortest` (computed once per path). A path on no NSR
+    edge has none unless a snap edge at either end reaches into an NSR sea."""
+    route = _shortest(o, d, mask, waters, nation)
+    if "nsr" not in route.passages and not (_near_nsr(o.lat, o.lon) or _near_nsr(d.lat, d.lon)):
+        return ()
+    return tuple(nsr.sea_runs(route))
+
+
+@cached("routing.sea._near_nsr", maxsize=4096)
+def _near_nsr(lat: float, lon: float) -> bool:
+    """Whether a place's snap edges may reach into an NSR sea: the place or one of its snap
+    nodes lies in one (then a path on no NSR edge may still have an NSR run)."""
+    net = network()
+    nodes = [n for n, _ in _snap(lat, lon)]
+    lons = np.array([lon, *net.lon[nodes]])
+    lats = np.array([lat, *net.lat[nodes]])
+    return bool(any(nsr.segment_seas(np.repeat(lons, 2), np.repeat(lats, 2))))
 
 
 def _exclude(o: Place, d: Place, nation: str | None) -> tuple[str, ...]:
@@ -192,22 +325,20 @@ def _exclude(o: Place, d: Place, nation: str | None) -> tuple[str, ...]:
     return tuple(sorted({c for c in (nation, o.country, d.country) if c}))
 
 
-@cached("routing.sea._territory", maxsize=65536)
-def _territory(o: Place, d: Place, mask: int, waters: str, nation: str | None
-               ) -> tuple[tuple[str, ...], tuple[tuple[str, float], ...]]:
-    """:func:`third_country_waters` of :func:`_shortest` (computed once per path)."""
-    return third_country_waters(_shortest(o, d, mask, waters, nation), _exclude(o, d, nation))
-
-
 @cached("routing.sea._finished", maxsize=65536)
 def _finished(o: Place, d: Place, mask: int, waters: str, nation: str | None,
               notes: tuple[str, ...], territory: bool = True) -> Route:
     """:func:`_shortest` with ``notes`` and (``territory``) the third countries' territorial
     seas it crosses, in order of first entry, with the km inside each (own and host waters
-    excluded). Refuelling hops skip the territory: only their way and length matter."""
+    and the canals excluded; straits used for international navigation included, and named
+    in ``route.straits``). Refuelling hops skip the territory: only their way and length
+    matter."""
     route = _shortest(o, d, mask, waters, nation)
-    countries, inside = _territory(o, d, mask, waters, nation) if territory else ((), ())
-    return replace(route, countries=countries, territorial_km=inside,
+    if not territory:
+        return replace(route, notes=(*route.notes, *notes)) if notes else route
+    w = _routed(o, d, mask, waters, nation)[1]
+    inside = tuple((c, nm * KM_PER_NM) for c, nm in w.territorial_nm.items())
+    return replace(route, countries=w.countries, territorial_km=inside,
                    notes=(*route.notes, *notes))
 
 
@@ -215,10 +346,16 @@ def third_country_waters(route: Route, exclude: Iterable[str] = ()
                          ) -> tuple[tuple[str, ...], tuple[tuple[str, float], ...]]:
     """Third countries whose sovereign area (land + 12 nm territorial sea) a route crosses, in
     order of first entry, and the km inside each, leaving out the ``exclude`` countries (own
-    and host waters). The same crossings (:func:`planner.layers.territory.crossings_table`)
-    as the ``TERRITORIAL_SEA`` check reads."""
+    and host waters), from the route's geometry (:func:`planner.layers.territory.
+    crossings_table`, as the ``TERRITORIAL_SEA`` check reads); stretches in a canal are not
+    territorial sea (:data:`planner.layers.straits.STRAITS`, regime ``canal``). The router
+    itself reads the same figures per network edge (:func:`planner.routing.waters.
+    path_waters`)."""
     table = crossings_table([route])
     table = table[~table["iso3"].isin(set(exclude))]
+    if len(table):
+        table = table[~in_canal(route, table["entry_km"].to_numpy(),
+                                table["exit_km"].to_numpy())]
     km = table.groupby("iso3", sort=False)["distance_km"].sum()
     return tuple(km.index), tuple((str(c), float(v)) for c, v in km.items())
 

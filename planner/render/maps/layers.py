@@ -105,7 +105,8 @@ def leg_features(legs: pd.DataFrame, west: float, tolerance_deg: float, *,
         for key, col in (("ps", "passages"), ("cc", "countries_crossed")):
             items = present(leg.get(col))
             if items is not None and len(items):
-                props[key] = esc(", ".join(str(x) for x in items))
+                props[key] = esc(", ".join(_crossed(x, leg, route) if key == "cc" else str(x)
+                                           for x in items))
         out["air" if mode == "air" else "sea"].append(
             {"type": "Feature", "properties": props,
              "geometry": {"type": "LineString", "coordinates": coords}})
@@ -118,6 +119,17 @@ def leg_features(legs: pd.DataFrame, west: float, tolerance_deg: float, *,
         "places": [esc(_place_name(pid, extra)) for pid in place_ix],
     }
     return out
+
+
+def _crossed(iso3, leg: Mapping[str, Any], route) -> str:
+    """A country crossed, with the nm inside its territorial sea for a sea leg
+    (``KOR 55 nm``)."""
+    nm = leg.get("territorial_nm")
+    if not isinstance(nm, Mapping):
+        nm = getattr(route, "territorial_nm", None)
+    if isinstance(nm, Mapping) and iso3 in nm:
+        return f"{iso3} {float(nm[iso3]):,.0f} nm"
+    return str(iso3)
 
 
 def leg_styles(nations: Iterable[str], colours: Mapping[str, str]) -> dict[str, dict]:
