@@ -172,7 +172,12 @@ PRUNE_LIMIT_KM = 1.6 * MEDIUM_RADIUS_KM  # path search radius when pruning facil
 # dredged Eastern and Western channels, so only the river passage in sea_waters.RIVERS enters).
 # Great and Little Basses reefs off Sri Lanka's south-east coast (lighthouses at 6 10'N 81 29'E
 # and 6 24'N 81 44'E; vessels keep outside them): the reefs and the water inside them.
+# The Meghna estuary and the Bengal delta shelf east of the Sundarbans (Bhola, Hatiya,
+# Sandwip and the shoals off them; charted depths under 10 m south to about 21 30'N): ships
+# between the Hooghly and Chittagong keep south of them and come up to the Karnaphuli from
+# the south-west, past Kutubdia.
 NO_GO = [shapely.box(78.9, 8.9, 80.3, 10.4), shapely.box(87.5, 21.1, 89.2, 22.8),
+         shapely.box(89.2, 21.35, 91.45, 22.9),
          shapely.Polygon([(81.30, 6.17), (81.47, 6.15), (81.75, 6.38), (81.73, 6.45),
                           (81.60, 6.42)])]
 

@@ -35,8 +35,10 @@ BAB_EL_MANDEB = (12.6333, 43.4167)
 SUEZ = (29.9333, 32.5667)
 SUEZ_CANAL_KM = 193.30
 # Route notes naming passages the network does not hold (so the figure is not a shortest
-# route over it): the Corinth Canal (beam limit 17.6 m) and the Seto Inland Sea (Naikai).
-NOT_IN_NETWORK = ("Corinth Canal", "Naikai")
+# route over it): the Corinth Canal (beam limit 17.6 m) and the Seto Inland Sea (Naikai),
+# which a route "via Shimonoseki Kaikyo" (the Kanmon Strait) to the Pacific also sails
+# (Suo Nada and Iyo Nada to the Bungo Suido).
+NOT_IN_NETWORK = ("Corinth Canal", "Naikai", "Shimonoseki Kaikyo")
 
 
 def _side_of_sri_lanka(lat: float, lon: float) -> str:

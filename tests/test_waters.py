@@ -50,7 +50,7 @@ CORRIDOR_NM = {("korea", "JPN"): 3.0, ("korea", "KOR"): 3.0, ("tsugaru", "JPN"):
 # channel lies within the coasts' 12 nm seas), the Philippine archipelagic sea lanes and the
 # canals: passed under their own regime, not counted.
 NO_CORRIDOR = {"malacca", "bab-el-mandeb", "hormuz", "gibraltar", "dover", "danish-straits",
-               "turkish-straits", "sunda", "lombok", "ombai-wetar", "bering", "surigao",
+               "kattegat", "turkish-straits", "sunda", "lombok", "ombai-wetar", "bering", "surigao",
                "san-bernardino", "suez", "gulf-of-suez", "panama"}
 
 # The nine warship routes of issue 13 (nation of the ship, from, to) and a wider set.
@@ -289,3 +289,19 @@ def test_cli_route_json(relos):
     doc = json.loads(res.stdout)
     assert doc["waters"] == "any" and "LKA" in doc["countries"]
     assert doc["territorial_nm"]["LKA"] > 0
+
+
+def test_brief_words_each_strait_by_its_regime():
+    """The brief names the passage regime of each strait: the Turkish Straits under the
+    Montreux Convention (arts. 13-14: warships' transit notified to Turkey through diplomatic
+    channels), not transit passage; Malacca transit passage (UNCLOS Part III, no notice);
+    the Korea Strait a corridor (UNCLOS art. 36)."""
+    from planner.render.brief import strait_passage
+
+    turkish = strait_passage("turkish-straits")
+    assert "Montreux" in turkish and "transit passage" not in turkish
+    assert "no notice" not in turkish and "notice" in turkish
+    assert strait_passage("malacca").startswith("transit passage of the Strait of Malacca")
+    assert "art. 36" in strait_passage("korea") and "transit" not in strait_passage("korea")
+    assert "the the" not in strait_passage("danish-straits")
+    assert "archipelagic sea lanes" in strait_passage("surigao")

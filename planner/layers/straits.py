@@ -85,8 +85,16 @@ STRAITS: tuple[Strait, ...] = (
     Strait("dover", "Strait of Dover", "transit", ("GBR", "FRA"), (0.9, 50.6, 2.1, 51.35)),
     Strait("danish-straits", "the Danish straits (Great Belt, The Sound, Little Belt)",
            "transit", ("DNK", "SWE", "DEU"), (9.6, 54.3, 13.2, 56.6)),
+    # the Kattegat north to the Skaw: the deep-water route (Route T) runs between Anholt,
+    # Laeso and the Swedish coast, where the Danish and Swedish 12 nm seas (and Sweden's
+    # straight baselines) leave no corridor
+    Strait("kattegat", "the Kattegat (approach to the Danish straits)", "transit",
+           ("DNK", "SWE"), (10.4, 56.6, 12.6, 57.75)),
+    # with the Dardanelles approach between the Turkish islands of Imbros (Gokceada) and
+    # Tenedos (Bozcaada), whose 6 nm seas leave no corridor to the entrance, and the Bosporus
+    # approach out to the 12 nm line of the Black Sea coast
     Strait("turkish-straits", "the Turkish Straits (Dardanelles, Marmara, Bosporus)",
-           "montreux", ("TUR",), (25.9, 39.9, 29.4, 41.35)),
+           "montreux", ("TUR",), (25.6, 39.7, 29.4, 41.45)),
     Strait("sunda", "Sunda Strait", "transit", ("IDN",), (104.9, -6.9, 106.4, -5.6)),
     Strait("lombok", "Lombok Strait", "transit", ("IDN",), (115.4, -9.2, 116.2, -8.0)),
     Strait("ombai-wetar", "Ombai and Wetar straits", "transit", ("IDN", "TLS"),
@@ -103,9 +111,10 @@ STRAITS: tuple[Strait, ...] = (
     Strait("soya", "Soya (La Perouse) Strait", "corridor", ("JPN", "RUS"),
            (141.2, 45.2, 142.7, 46.25), (("JPN", JAPAN_STRAITS_NM),)),
     # the Aegean between the Kythira and Antikythera straits, the Dardanelles approach and the
-    # Turkish coast (the Cyclades, Kafireas and Chios channels)
+    # Turkish coast (the Cyclades, Kafireas and Chios channels), with Crete and the Kasos and
+    # Karpathos straits (Greece keeps 6 nm there too; 12 nm only in the Ionian Sea)
     Strait("aegean", "the Aegean (Greek and Turkish 6 nm seas)", "corridor", ("GRC", "TUR"),
-           (22.6, 35.75, 26.9, 40.3), (("GRC", AEGEAN_NM), ("TUR", AEGEAN_NM))),
+           (22.6, 34.7, 28.0, 40.3), (("GRC", AEGEAN_NM), ("TUR", AEGEAN_NM))),
     Strait("surigao", "Mindanao Sea and Surigao Strait (Philippine archipelagic waters)",
            "archipelagic", ("PHL",), (122.9, 8.6, 125.9, 10.6)),
     Strait("san-bernardino", "Verde Island Passage, Sibuyan Sea and San Bernardino Strait "

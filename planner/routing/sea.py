@@ -90,12 +90,25 @@ def _graph(mask: int, mode: Mode = ANY) -> csr_matrix:
 
 
 @cached("routing.sea._tree", maxsize=1024)
-def _tree(node: int, mask: int, mode: Mode = ANY) -> tuple[np.ndarray, np.ndarray]:
-    """Dijkstra tree from ``node`` in ``mode``: cost (km-equivalent) and predecessors."""
-    dist, pred = dijkstra(_graph(mask, mode), directed=True, indices=node,
-                          return_predecessors=True)
+def _tree(snaps: tuple[tuple[int, float], ...], mask: int, mode: Mode = ANY
+          ) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Dijkstra tree from a place in ``mode``, grown from all its snap nodes at once: a
+    virtual source joined to each snap node by its snap km, so one search serves every snap
+    node. Cost (km-equivalent, snap km included) and predecessors of every network node
+    (-9999 at the snap node a path leaves the place by), the latter also as a list (paths are
+    followed in Python). Read-only."""
+    g = _graph(mask, mode)
+    n = g.shape[0]
+    nodes = np.array([s for s, _ in snaps], g.indices.dtype)
+    km = np.array([k for _, k in snaps], float) + 1e-9  # explicit zeros are no edges
+    g2 = csr_matrix((np.concatenate([g.data, km]), np.concatenate([g.indices, nodes]),
+                     np.concatenate([g.indptr, [g.indptr[-1] + len(nodes)]])),
+                    shape=(n + 1, n + 1))
+    dist, pred = dijkstra(g2, directed=True, indices=n, return_predecessors=True)
+    dist, pred = dist[:n], pred[:n]
+    pred[pred == n] = -9999
     dist[dist >= CLOSED_KM] = np.inf  # only through a closed edge: no route
-    return frozen(dist, pred)
+    return (*frozen(dist, pred), pred.tolist())
 
 
 @once("routing.sea._land_tree")
@@ -147,11 +160,15 @@ def _snap(lat: float, lon: float) -> tuple[tuple[int, float], ...]:
     return tuple((i, k) for _, i, k in sorted(keep)[:SNAP_KEEP])
 
 
-def _path(pred: np.ndarray, target: int) -> list[int]:
+def _path(pred: list[int], target: int) -> list[int]:
+    """Nodes from the tree's root to ``target`` along the predecessors ``pred``."""
     out = [target]
-    while pred[out[-1]] >= 0:
-        out.append(int(pred[out[-1]]))
-    return out[::-1]
+    p = pred[target]
+    while p >= 0:
+        out.append(p)
+        p = pred[p]
+    out.reverse()
+    return out
 
 
 @cached("routing.sea._routed", maxsize=65536)
@@ -169,46 +186,32 @@ def _routed(o: Place, d: Place, mask: int, waters: str, nation: str | None
         w = path_waters([], free)
         return _make(o, d, [o.lon, d.lon], [o.lat, d.lat], direct, [], w, waters), w
     mo, md = mode_for(waters, nation, o.country), mode_for(waters, nation, d.country)
-    nodes: list[int] = []
     if mo == md:
-        best = (np.inf, None, None)
-        for n_o, k_o in so:
-            dist, _ = _tree(n_o, mask, mo)
-            for n_d, k_d in sd:
-                c = k_o + dist[n_d] + k_d
-                if c < best[0]:
-                    best = (c, n_o, n_d)
-        if np.isfinite(best[0]):
-            nodes = _path(_tree(best[1], mask, mo)[1], best[2])
+        dist, _, pred = _tree(so, mask, mo)
+        cost = [dist[n_d] + k_d for n_d, k_d in sd]
+        i = int(np.argmin(cost))
+        best = (float(cost[i]), None, sd[i][0])
+        nodes = _path(pred, sd[i][0]) if np.isfinite(best[0]) else []
     else:
         best, nodes = _join(so, sd, mask, mo, md)
     if not np.isfinite(best[0]):
         raise NoSeaRoute(f"no sea route from {o.id} to {d.id}"
                          + (" with those passages avoided" if mask else "")
                          + _closed_why(waters))
-    lons = [o.lon, *net.lon[nodes], d.lon]
-    lats = [o.lat, *net.lat[nodes], d.lat]
-    edges = _edges_of(np.asarray(nodes, np.int64))
+    path = np.asarray(nodes, np.int64)
+    lons = np.concatenate([[o.lon], net.lon[path], [d.lon]])
+    lats = np.concatenate([[o.lat], net.lat[path], [d.lat]])
+    edges = _edges_of(nodes)
     km = _snap_km(so, nodes[0]) + float(net.km[edges].sum()) + _snap_km(sd, nodes[-1])
     w = path_waters(edges, free)
     return _make(o, d, lons, lats, km, edges, w, waters), w
 
 
-@once("routing.sea._edge_keys")
-def _edge_keys() -> tuple[np.ndarray, np.ndarray]:
-    """Sorted keys ``a * n + b`` of both directions of every edge, and the edge of each."""
-    net = network()
-    n = len(net.lon)
-    keys = np.r_[net.u * n + net.v, net.v * n + net.u]
-    order = np.argsort(keys)
-    return frozen(keys[order], (order % len(net.u)).astype(np.int64))
-
-
-def _edges_of(nodes: np.ndarray) -> np.ndarray:
+def _edges_of(nodes: list[int]) -> np.ndarray:
     """The network edges between consecutive ``nodes`` of a path."""
-    keys, edge = _edge_keys()
-    n = len(network().lon)
-    return edge[np.searchsorted(keys, nodes[:-1] * n + nodes[1:])]
+    edge_of = network().edge_of
+    return np.fromiter((edge_of[k] for k in zip(nodes[:-1], nodes[1:], strict=True)),
+                       np.int64, len(nodes) - 1 if nodes else 0)
 
 
 def _snap_km(snaps: tuple[tuple[int, float], ...], node: int) -> float:
@@ -218,27 +221,16 @@ def _snap_km(snaps: tuple[tuple[int, float], ...], node: int) -> float:
 
 def _join(so, sd, mask: int, mo: Mode, md: Mode):
     """Best path origin -> x -> destination over all nodes x, the first part on the origin's
-    trees (mode ``mo``), the second on the destination's (``md``): ((cost, n_o, n_d), nodes)."""
-    a, ia = _reach(so, mask, mo)
-    b, ib = _reach(sd, mask, md)
+    tree (mode ``mo``), the second on the destination's (``md``): ((cost, None, None), nodes)."""
+    a, _, pa = _tree(so, mask, mo)
+    b, _, pb = _tree(sd, mask, md)
     total = a + b
     x = int(np.argmin(total))
     if not np.isfinite(total[x]):
         return (np.inf, None, None), []
-    n_o, n_d = so[int(ia[x])][0], sd[int(ib[x])][0]
-    first = _path(_tree(n_o, mask, mo)[1], x)
-    second = _path(_tree(n_d, mask, md)[1], x)
-    return (float(total[x]), n_o, n_d), first + second[::-1][1:]
-
-
-@cached("routing.sea._reach", maxsize=512)
-def _reach(snaps: tuple[tuple[int, float], ...], mask: int,
-           mode: Mode) -> tuple[np.ndarray, np.ndarray]:
-    """Cost from a place (its snap nodes and snap km) to every node in ``mode``, and which
-    snap node each best path leaves by (read-only)."""
-    dist = np.vstack([k + _tree(n, mask, mode)[0] for n, k in snaps])
-    which = dist.argmin(axis=0).astype(np.int8)
-    return frozen(dist[which, np.arange(dist.shape[1])], which)
+    first = _path(pa, x)
+    second = _path(pb, x)
+    return (float(total[x]), None, None), first + second[::-1][1:]
 
 
 def _closed_why(waters: str) -> str:
@@ -475,7 +467,8 @@ def sea_decision(origin, destination, *, avoid: Iterable[str] = (),
     ic = nsr.normalise_ice_class(ice_class)  # refused here even when no NSR is on the way
     if date is None:
         shortest = _finished(o, d, mask, w, nat, (), territory)
-        if _runs(o, d, mask, w, nat):
+        # an edge of an NSR sea is a run; measure the runs only when a snap edge may hold one
+        if "nsr" in shortest.passages or _runs(o, d, mask, w, nat):
             noted = _finished(o, d, mask, w, nat, (NO_DATE_NOTE,), territory)
             return SeaDecision(noted, shortest)
         return SeaDecision(shortest, shortest)

@@ -168,8 +168,13 @@ def regime_text(strait) -> str:
 
 def strait_names(w: Waters) -> tuple[str, ...]:
     """The straits and canals passed, each named with its passage regime."""
+    return _names(w.straits)
+
+
+@cached("routing.waters._names", maxsize=4096)
+def _names(keys: tuple[str, ...]) -> tuple[str, ...]:
     by_key = {s.key: s for s in STRAITS}
-    return tuple(f"{by_key[k].name} ({regime_text(by_key[k])})" for k in w.straits)
+    return tuple(f"{by_key[k].name} ({regime_text(by_key[k])})" for k in keys)
 
 
 def in_canal(route, entry_km: np.ndarray, exit_km: np.ndarray) -> np.ndarray:
