@@ -95,7 +95,10 @@ def corridor_nodes(land, seas: dict) -> tuple[np.ndarray, np.ndarray]:
                     keep.append(i)
             xy = xy[keep]
         rings.append(xy)
-        grids.append(grid[~shapely.contains_xy(union, grid[:, 0], grid[:, 1])])
+        # no lattice inside the narrow seas (the ring holds their edge), but over the rest of
+        # the water, 12 nm seas of states keeping the full breadth included
+        narrow = shapely.union_all([g for c, g in seas[st.key] if st.breadth_nm(c) < 12.0])
+        grids.append(grid[~shapely.contains_xy(narrow, grid[:, 0], grid[:, 1])])
 
     def wet(parts: list) -> np.ndarray:
         xy = np.vstack(parts) if parts else np.zeros((0, 2))

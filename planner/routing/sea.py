@@ -91,24 +91,29 @@ def _graph(mask: int, mode: Mode = ANY) -> csr_matrix:
 
 @cached("routing.sea._tree", maxsize=1024)
 def _tree(snaps: tuple[tuple[int, float], ...], mask: int, mode: Mode = ANY
-          ) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """Dijkstra tree from a place in ``mode``, grown from all its snap nodes at once: a
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Dijkstra tree from a place in ``mode``, grown from all its snap nodes at once (a
     virtual source joined to each snap node by its snap km, so one search serves every snap
-    node. Cost (km-equivalent, snap km included) and predecessors of every network node
-    (-9999 at the snap node a path leaves the place by), the latter also as a list (paths are
-    followed in Python). Read-only."""
+    node; a place on its own node needs none). Cost (km-equivalent, snap km included) and
+    predecessors of every network node (-9999 at the snap node a path leaves the place by).
+    Read-only."""
     g = _graph(mask, mode)
     n = g.shape[0]
-    nodes = np.array([s for s, _ in snaps], g.indices.dtype)
-    km = np.array([k for _, k in snaps], float) + 1e-9  # explicit zeros are no edges
-    g2 = csr_matrix((np.concatenate([g.data, km]), np.concatenate([g.indices, nodes]),
-                     np.concatenate([g.indptr, [g.indptr[-1] + len(nodes)]])),
-                    shape=(n + 1, n + 1))
-    dist, pred = dijkstra(g2, directed=True, indices=n, return_predecessors=True)
-    dist, pred = dist[:n], pred[:n]
-    pred[pred == n] = -9999
+    if len(snaps) == 1:
+        node, k = snaps[0]
+        dist, pred = dijkstra(g, directed=True, indices=node, return_predecessors=True)
+        dist += k
+    else:
+        nodes = np.array([s for s, _ in snaps], g.indices.dtype)
+        km = np.array([k for _, k in snaps], float) + 1e-9  # explicit zeros are no edges
+        g2 = csr_matrix((np.concatenate([g.data, km]), np.concatenate([g.indices, nodes]),
+                         np.concatenate([g.indptr, [g.indptr[-1] + len(nodes)]])),
+                        shape=(n + 1, n + 1))
+        dist, pred = dijkstra(g2, directed=True, indices=n, return_predecessors=True)
+        dist, pred = dist[:n], pred[:n]
+        pred[pred == n] = -9999
     dist[dist >= CLOSED_KM] = np.inf  # only through a closed edge: no route
-    return (*frozen(dist, pred), pred.tolist())
+    return frozen(dist, pred)
 
 
 @once("routing.sea._land_tree")
@@ -160,13 +165,14 @@ def _snap(lat: float, lon: float) -> tuple[tuple[int, float], ...]:
     return tuple((i, k) for _, i, k in sorted(keep)[:SNAP_KEEP])
 
 
-def _path(pred: list[int], target: int) -> list[int]:
+def _path(pred: np.ndarray, target: int) -> list[int]:
     """Nodes from the tree's root to ``target`` along the predecessors ``pred``."""
+    item = pred.item
     out = [target]
-    p = pred[target]
+    p = item(target)
     while p >= 0:
         out.append(p)
-        p = pred[p]
+        p = item(p)
     out.reverse()
     return out
 
@@ -187,7 +193,7 @@ def _routed(o: Place, d: Place, mask: int, waters: str, nation: str | None
         return _make(o, d, [o.lon, d.lon], [o.lat, d.lat], direct, [], w, waters), w
     mo, md = mode_for(waters, nation, o.country), mode_for(waters, nation, d.country)
     if mo == md:
-        dist, _, pred = _tree(so, mask, mo)
+        dist, pred = _tree(so, mask, mo)
         cost = [dist[n_d] + k_d for n_d, k_d in sd]
         i = int(np.argmin(cost))
         best = (float(cost[i]), None, sd[i][0])
@@ -201,17 +207,27 @@ def _routed(o: Place, d: Place, mask: int, waters: str, nation: str | None
     path = np.asarray(nodes, np.int64)
     lons = np.concatenate([[o.lon], net.lon[path], [d.lon]])
     lats = np.concatenate([[o.lat], net.lat[path], [d.lat]])
-    edges = _edges_of(nodes)
+    edges = _edges_of(path)
     km = _snap_km(so, nodes[0]) + float(net.km[edges].sum()) + _snap_km(sd, nodes[-1])
     w = path_waters(edges, free)
     return _make(o, d, lons, lats, km, edges, w, waters), w
 
 
-def _edges_of(nodes: list[int]) -> np.ndarray:
+@once("routing.sea._edge_keys")
+def _edge_keys() -> tuple[np.ndarray, np.ndarray]:
+    """Sorted keys ``a * n + b`` of both directions of every edge, and the edge of each."""
+    net = network()
+    n = len(net.lon)
+    keys = np.r_[net.u * n + net.v, net.v * n + net.u]
+    order = np.argsort(keys)
+    return frozen(keys[order], (order % len(net.u)).astype(np.int64))
+
+
+def _edges_of(nodes: np.ndarray) -> np.ndarray:
     """The network edges between consecutive ``nodes`` of a path."""
-    edge_of = network().edge_of
-    return np.fromiter((edge_of[k] for k in zip(nodes[:-1], nodes[1:], strict=True)),
-                       np.int64, len(nodes) - 1 if nodes else 0)
+    keys, edge = _edge_keys()
+    n = len(network().lon)
+    return edge[np.searchsorted(keys, nodes[:-1] * n + nodes[1:])]
 
 
 def _snap_km(snaps: tuple[tuple[int, float], ...], node: int) -> float:
@@ -222,8 +238,8 @@ def _snap_km(snaps: tuple[tuple[int, float], ...], node: int) -> float:
 def _join(so, sd, mask: int, mo: Mode, md: Mode):
     """Best path origin -> x -> destination over all nodes x, the first part on the origin's
     tree (mode ``mo``), the second on the destination's (``md``): ((cost, None, None), nodes)."""
-    a, _, pa = _tree(so, mask, mo)
-    b, _, pb = _tree(sd, mask, md)
+    a, pa = _tree(so, mask, mo)
+    b, pb = _tree(sd, mask, md)
     total = a + b
     x = int(np.argmin(total))
     if not np.isfinite(total[x]):

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planner.core.caches import cached
+from planner.core.caches import cached, frozen, once
 from planner.core.units import KM_PER_NM
 from planner.layers.sea_network import network
 from planner.layers.straits import FREE, STRAITS, strait_of
@@ -112,8 +112,8 @@ def path_waters(edges: list[int], free: frozenset[str]) -> Waters:
     passed = s[s >= 0]
     order = np.sort(np.unique(passed, return_index=True)[1])
     straits = [STRAITS[int(i)].key for i in passed[order]]
-    lo = np.searchsorted(net.ts_edge, e, side="left")
-    cnt = np.searchsorted(net.ts_edge, e, side="right") - lo
+    first_row, row_count = _rows_of_edges()
+    lo, cnt = first_row[e], row_count[e]
     n = int(cnt.sum())
     if not n:
         return Waters((), {}, {}, tuple(straits), dict.fromkeys(straits, 0.0))
@@ -136,6 +136,15 @@ def path_waters(edges: list[int], free: frozenset[str]) -> Waters:
     per = np.bincount(row_s[row_s >= 0], weights=nm[row_s >= 0], minlength=len(STRAITS))
     strait_nm = {STRAITS[int(i)].key: round(float(per[int(i)]), 1) for i in passed[order]}
     return Waters(tuple(inside), inside, outside, tuple(straits), strait_nm)
+
+
+@once("routing.waters._rows_of_edges")
+def _rows_of_edges() -> tuple[np.ndarray, np.ndarray]:
+    """Per network edge: its first row in the waters table and how many rows it has."""
+    net = network()
+    edges = np.arange(len(net.km))
+    lo = np.searchsorted(net.ts_edge, edges, side="left")
+    return frozen(lo, np.searchsorted(net.ts_edge, edges, side="right") - lo)
 
 
 #: canal regime per strait index, and False for -1 (outside every strait)
