@@ -82,11 +82,16 @@ def _structure() -> tuple[csr_matrix, np.ndarray]:
 @cached("routing.sea._graph", maxsize=32)
 def _graph(mask: int, mode: Mode = ANY) -> csr_matrix:
     """The network weighted for a waters ``mode`` (km), the ``mask`` passages closed."""
-    net = network()
-    weight = np.where((net.mask & mask) == 0, edge_weights(mode), CLOSED_KM)
-    weight = np.minimum(weight, CLOSED_KM)
+    weight = np.minimum(edge_weights(mode), CLOSED_KM)
+    weight[_closed(mask)] = CLOSED_KM
     g, edge = _structure()
-    return csr_matrix((weight[edge], g.indices, g.indptr), shape=g.shape)
+    return csr_matrix((weight[edge], g.indices, g.indptr), shape=g.shape, copy=False)
+
+
+@cached("routing.sea._closed", maxsize=32)
+def _closed(mask: int) -> np.ndarray:
+    """Indices of the edges in the ``mask`` passages (read-only)."""
+    return frozen(np.flatnonzero(network().mask & mask))
 
 
 @cached("routing.sea._tree", maxsize=1024)
@@ -101,7 +106,8 @@ def _tree(snaps: tuple[tuple[int, float], ...], mask: int, mode: Mode = ANY
     n = g.shape[0]
     if len(snaps) == 1:
         node, k = snaps[0]
-        dist, pred = dijkstra(g, directed=True, indices=node, return_predecessors=True)
+        dist, pred = dijkstra(g, directed=True, indices=node, return_predecessors=True,
+                              limit=CLOSED_KM / 2)
         dist += k
     else:
         nodes = np.array([s for s, _ in snaps], g.indices.dtype)
@@ -109,10 +115,12 @@ def _tree(snaps: tuple[tuple[int, float], ...], mask: int, mode: Mode = ANY
         g2 = csr_matrix((np.concatenate([g.data, km]), np.concatenate([g.indices, nodes]),
                          np.concatenate([g.indptr, [g.indptr[-1] + len(nodes)]])),
                         shape=(n + 1, n + 1))
-        dist, pred = dijkstra(g2, directed=True, indices=n, return_predecessors=True)
+        dist, pred = dijkstra(g2, directed=True, indices=n, return_predecessors=True,
+                              limit=CLOSED_KM / 2)
         dist, pred = dist[:n], pred[:n]
         pred[pred == n] = -9999
-    dist[dist >= CLOSED_KM] = np.inf  # only through a closed edge: no route
+    # nodes only reached through a closed edge are not searched (the limit): no route
+    dist[dist >= CLOSED_KM] = np.inf
     return frozen(dist, pred)
 
 
@@ -295,15 +303,25 @@ def _shortest(o: Place, d: Place, mask: int, waters: str, nation: str | None) ->
         return route
     seas = ", ".join(f"{k} {v:,.0f} nm" for k, v in w.outside_straits_nm.items())
     why = f"in third-country territorial seas outside straits ({seas})"
-    try:
-        alt = _routed(o, d, mask, "avoid", nation)[0]
-    except NoSeaRoute:
+    alt_km = _keep_out_km(o, d, mask, nation)
+    if not np.isfinite(alt_km):
         return replace(route, notes=(*route.notes,
                                      f"{why}: no way through international waters exists"))
-    extra = alt.distance_km - route.distance_km
+    extra = alt_km - route.distance_km
     return replace(route, notes=(*route.notes, f"{why}: keeping out (waters=avoid) adds "
                                  f"{extra / KM_PER_NM:,.0f} nm "
                                  f"({extra / route.distance_km:.0%})"))
+
+
+def _keep_out_km(o: Place, d: Place, mask: int, nation: str | None) -> float:
+    """Length (km) of the ``waters=avoid`` route (inf if none), from the trees alone: the
+    best join of the two ends' trees, without building the path (avoid weights are km)."""
+    so, sd = _snap(o.lat, o.lon), _snap(d.lat, d.lon)
+    mo, md = mode_for("avoid", nation, o.country), mode_for("avoid", nation, d.country)
+    a = _tree(so, mask, mo)[0]
+    if mo == md:
+        return float(min(a[n] + k for n, k in sd))
+    return float(np.min(a + _tree(sd, mask, md)[0]))
 
 
 @cached("routing.sea._runs", maxsize=65536)
