@@ -82,10 +82,24 @@ def _structure() -> tuple[csr_matrix, np.ndarray]:
 @cached("routing.sea._graph", maxsize=32)
 def _graph(mask: int, mode: Mode = ANY) -> csr_matrix:
     """The network weighted for a waters ``mode`` (km), the ``mask`` passages closed."""
-    weight = np.minimum(edge_weights(mode), CLOSED_KM)
-    weight[_closed(mask)] = CLOSED_KM
+    net = network()
     g, edge = _structure()
-    return csr_matrix((weight[edge], g.indices, g.indptr), shape=g.shape, copy=False)
+    pos, base = _entries()
+    data = base.copy()  # the lengths, changed only where the mode or the mask weighs more
+    w = edge_weights(mode)
+    changed = np.flatnonzero(w != net.km)
+    data[pos[changed]] = np.minimum(w[changed], CLOSED_KM)[:, None]
+    data[pos[_closed(mask)]] = CLOSED_KM
+    return csr_matrix((data, g.indices, g.indptr), shape=g.shape, copy=False)
+
+
+@once("routing.sea._entries")
+def _entries() -> tuple[np.ndarray, np.ndarray]:
+    """The two stored entries of each edge in :func:`_structure`'s matrix ((edges, 2)
+    positions) and the entries' lengths (km)."""
+    _, edge = _structure()
+    pos = np.argsort(edge, kind="stable").reshape(-1, 2)
+    return frozen(pos, network().km[edge])
 
 
 @cached("routing.sea._closed", maxsize=32)
