@@ -182,6 +182,24 @@ def test_korea_strait_by_its_corridor(nation, a, b):
                for s in r.straits)
 
 
+# Tsugaru Strait (Tappi-zaki - Shirakami-misaki, 10 nm at the narrowest) and Osumi Strait
+# (Sata-misaki - Tanegashima), the areas read off the chart; Honolulu 21 18'N 157 52'W
+TSUGARU, OSUMI = (139.9, 41.1, 141.8, 41.9), (130.5, 30.6, 131.2, 31.1)
+HONOLULU = "21.3,-157.87"
+
+
+@pytest.mark.parametrize("a, box, name", [("vladivostok", TSUGARU, "Tsugaru Strait"),
+                                           ("31.23,121.49", OSUMI, "Osumi Strait")])
+def test_japanese_straits_by_their_corridor(a, box, name):
+    """Japan keeps 3 nm in the Tsugaru and Osumi straits: a third country's warship in
+    ``prefer`` and ``avoid`` sails the corridor, more than 3 nm off Japan's coasts."""
+    for waters in ("prefer", "avoid"):
+        r = sea_route(a, HONOLULU, nation="IND", waters=waters)
+        assert any(name in s and "JPN 3 nm" in s for s in r.straits), r.straits
+        d = _coast_distance_nm(r, box, "JPN")
+        assert d.size > 20 and d.min() > 3.0, (waters, d.min())
+
+
 def test_taiwan_strait_keeps_out_of_the_12_nm_seas():
     """The Taiwan Strait is about 70 nm wide at its narrowest (Fujian - Changhua): an EEZ
     corridor runs through it, so transit passage does not apply (UNCLOS art. 36) and a
