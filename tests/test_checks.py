@@ -505,3 +505,58 @@ def test_json_legs_countries_and_nm_come_from_the_territorial_sea_findings():
     assert "EGY" in Plan.from_dict({**plan, "assets": [{**plan["assets"][0], "itinerary": [
         {"at": "mumbai", "depart": "2026-06-20T00:00Z"}, {"at": "murmansk"}]}]}
     ).check().legs.iloc[0]["countries_crossed"]
+
+
+def _two_ships(second_nation: str, second_depart: str = "2026-10-02T00:00Z",
+               first_nation: str = "IND") -> dict:
+    def ship(i, nation, depart):
+        return {"id": f"s{i}", "nation": nation, "kind": "warship", "crew": 180,
+                "speed_kn": 14, "range_nm": 20000, "ice_class": "Arc4", "itinerary": [
+                    {"at": "murmansk", "depart": depart},
+                    {"at": "vladivostok", "purpose": "exercise", "escort": "icebreaker"}]}
+    return {"name": "pair", "assets": [ship(1, first_nation, "2026-10-01T00:00Z"),
+                                        ship(2, second_nation, second_depart)]}
+
+
+def test_nsr_limit_two_foreign_warships_at_once():
+    """155-FZ art. 14.3 (510-FZ): at most one foreign warship in the NSR's internal waters at
+    a time. Two Indian ships a day apart on the same NSR passage overlap from the second's
+    entry to the first's exit: the passage time less one day."""
+    from planner.layers.nsr import sea_runs
+
+    report = Plan.from_dict(_two_ships("IND")).check()
+    (lim,) = [f for f in report.finding_list if f.code == "NSR_LIMIT"]
+    assert lim.severity == "error" and lim.value == 2 and lim.limit == 1
+    assert lim.assets == ["s1", "s2"] and lim.host == "RUS"
+    # from the second ship's entry to the first ship's exit
+    e1, e2 = sorted(f.start for f in report.finding_list
+                    if f.code == "CLEARANCE" and f.extra["event"] == "nsr_transit")
+    assert lim.start == e2 and lim.start - e1 == dt.timedelta(days=1)
+    runs = sea_runs(report.legs.iloc[0].route)
+    inside_h = (runs[-1].end_km - runs[0].start_km) / (14 * 1.852)  # km / (km/h at 14 kn)
+    assert 2200 * 1.852 < runs[-1].end_km - runs[0].start_km < 3400 * 1.852
+    want = dt.timedelta(hours=inside_h) - dt.timedelta(days=1)
+    assert abs((lim.end - lim.start) - want) < dt.timedelta(seconds=1)
+    # a Russian ship with a foreign one: one foreign warship, within the law
+    assert "NSR_LIMIT" not in Plan.from_dict(_two_ships("RUS")).check().codes()
+
+
+def test_nsr_limit_partner_exemption_is_a_setting_of_the_agreement(tmp_path):
+    import dataclasses
+
+    from planner.model.agreement import RELOS, load_agreement
+
+    assert RELOS.nsr_limit_counts_partner is True  # the default: Russian law states none
+    exempt = dataclasses.replace(RELOS, nsr_limit_counts_partner=False)
+    plan = Plan.from_dict(_two_ships("IND"), agreement=exempt)
+    assert "NSR_LIMIT" not in plan.check().codes()
+    # a third state's warships still count
+    assert "NSR_LIMIT" in Plan.from_dict(_two_ships("FRA", first_nation="FRA"),
+                                         agreement=exempt).check().codes()
+    p = tmp_path / "a.yaml"
+    p.write_text("name: x\nparties: [IND, RUS]\ncaps: {warships: 5}\nin_force: 2026-01-01\n"
+                 "nsr_limit_counts_partner: false\n")
+    assert load_agreement(p).nsr_limit_counts_partner is False
+    p.write_text(p.read_text().replace("false", "'no'"))
+    with pytest.raises(ValueError):
+        load_agreement(p)
