@@ -264,3 +264,37 @@ def test_nsr_legs_sum_close_to_nsr_length():
 def test_non_nsr_route_has_no_legs():
     r = sea_route("mumbai", "colombo")
     assert nsr_legs(r) == [] and not nsr_transit(r)
+
+
+def test_user_ice_calendar_on_the_cli_and_in_the_api(tmp_path, capsys):
+    """An all-light calendar (the user's) opens the NSR to an Arc4 ship in August, which the
+    shipped calendar (heavy ice in the NE Kara Sea then) closes; the shipped one is back
+    after."""
+    import json
+
+    from planner import Plan
+    from planner import sea_route as api_route
+    from planner.cli import main
+
+    light = _calendar_file(tmp_path, "light")
+    args = ["route", "murmansk", "vladivostok", "--ice-class", "Arc4", "--date",
+            "2026-08-10", "--format", "json"]
+    assert main(args) == 0
+    assert "nsr" not in json.loads(capsys.readouterr().out)["passages"]
+    assert main(args + ["--ice-calendar", str(light)]) == 0
+    assert "nsr" in json.loads(capsys.readouterr().out)["passages"]
+    assert nsr_rules.calendar_path() is None
+    r = api_route("murmansk", "vladivostok", ice_class="Arc4", date="2026-08-10",
+                  ice_calendar=light)
+    assert "nsr" in r.passages
+    ship = {"id": "s", "nation": "RUS", "kind": "warship", "crew": 100, "speed_kn": 14,
+            "range_nm": 20000, "ice_class": "Arc4", "itinerary": [
+                {"at": "murmansk", "depart": "2026-08-10T00:00Z"},
+                {"at": "vladivostok"}]}
+    plan = Plan.from_dict({"name": "c", "assets": [ship]})
+    assert "nsr" not in plan.check().legs.iloc[0].passages
+    assert "nsr" in plan.check(ice_calendar=light).legs.iloc[0].passages
+    bad = tmp_path / "bad.csv"
+    bad.write_text("area,month,ice\nkara-sw,1,slush\n")
+    assert main(args + ["--ice-calendar", str(bad)]) == 2
+    assert "bad.csv:2: ice" in capsys.readouterr().err

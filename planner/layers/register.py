@@ -213,7 +213,8 @@ def clearance_rows(events: pd.DataFrame, register: pd.DataFrame | None = None) -
     ``events`` has columns ``country``, ``asset_kind``, ``event``, ``start`` (UTC time the
     aircraft/ship enters or arrives) and any others, which are kept. Adds ``lead_days``,
     ``file_by`` (start minus lead time), ``authority``, ``source`` and ``default`` (True when
-    the figure is a planner default: a ``*`` row's, or a country row's without a figure). Events with no applicable row get NaN/NaT.
+    the figure is a planner default: a ``*`` row's, or a country row's without a figure).
+    Events with no applicable row get NaN/NaT.
     """
     reg = default_register() if register is None else register
     out = events.copy()
