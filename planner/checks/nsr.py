@@ -57,7 +57,8 @@ def _where(closed) -> str:
     parts = []
     for c in closed:
         if c.reason == "season":
-            why = "outside the 1 July - 15 November season for its class"
+            why = (f"in {calendar.month_name[c.month]}, outside the 1 July - 15 November "
+                   "season for its class")
         else:
             why = (f"in {c.ice} ice (typical for {calendar.month_name[c.month]})"
                    + (", only under icebreaker escort" if c.rule == "escort" else ""))
