@@ -28,6 +28,8 @@ def plans() -> list[tuple[Path, Path | None]]:
             continue
         out.append((path, None))
     for path in sorted((REPO / "examples").glob("*.csv")):
+        if not path.read_text(encoding="utf-8").startswith("asset,"):
+            continue  # not a plan (an ice calendar, say)
         meta = path.with_name(f"{path.stem}_meta.yaml")
         out.append((path, meta if meta.exists() else None))
     return out

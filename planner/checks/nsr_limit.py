@@ -86,8 +86,8 @@ def limit_findings(wins: list[Window], agreement) -> list[Finding]:
         n = len(present)
         if n > MAX_FOREIGN_WARSHIPS and span_start is None:
             span_start, peak, at_peak = when, 0, []
-        if span_start is not None and n > peak:
-            peak, at_peak = n, list(present.values())
+        if span_start is not None and n > peak:  # by asset id: the plan's order never matters
+            peak, at_peak = n, sorted(present.values(), key=lambda x: (x.asset, x.leg))
         if span_start is not None and n <= MAX_FOREIGN_WARSHIPS:
             names = ", ".join(f"{x.asset} ({x.nation})" for x in at_peak)
             out.append(Finding(
