@@ -23,7 +23,19 @@ from planner.render.report import Report
 from planner.routing.air import NoRoute, air_route
 from planner.routing.reach import reach, reach_area
 from planner.routing.route import Route
-from planner.routing.sea import NoSeaRoute, sea_route
+from planner.routing.sea import NoSeaRoute
+from planner.routing.sea import sea_route as _sea_route
+
+
+def sea_route(origin, destination, *args, ice_calendar=None, **kwargs):
+    """:func:`planner.routing.sea.sea_route` (CONTRACT section 5), with ``ice_calendar``: a CSV
+    path (``area, month, ice``) replacing the shipped typical-ice calendar of the NSR for this
+    route (a planning assumption either way; the ice type in force is the official forecast's).
+    """
+    from planner.layers.nsr_rules import ice_calendar_in_force
+
+    with ice_calendar_in_force(ice_calendar):
+        return _sea_route(origin, destination, *args, **kwargs)
 
 __all__ = [
     "RELOS", "Agreement", "Comparison", "NoRoute", "NoSeaRoute", "Place", "Plan", "PlanError",

@@ -9,7 +9,7 @@ from planner.checks.registry import CheckContext, register
 from planner.core.units import KM_PER_NM, fmt_minute, iso_z, to_datetime, wrap_lon
 from planner.layers.catalogue import resolve_place
 from planner.layers.countries import country_name
-from planner.layers.register import file_by, lead_days
+from planner.layers.register import file_by, passage_rule, rule_text
 from planner.layers.straits import STRAITS, strait_of
 from planner.layers.territory import crossings_table
 from planner.model.findings import Finding
@@ -33,34 +33,51 @@ REGIME_TEXT = {
 
 def clearance_finding(country: str, asset_kind: str, event: str, start, *, nation: str,
                       asset: str, what: str, register=None, leg: int | None = None,
-                      facility: str | None = None) -> Finding | None:
-    """A ``CLEARANCE`` notice: who must ask whom, for what, entering when, and the date by
-    which to file. None when the register asks for no notice (lead time 0)."""
-    days, row = lead_days(country, asset_kind, event, register)
-    if days is None or days <= 0:
+                      facility: str | None = None, conditions: str = "") -> Finding | None:
+    """A ``CLEARANCE`` notice: who must ask whom, for what (notice or permission, from the
+    register's ``rule``), entering when, and the date by which to file; ``conditions`` are
+    appended (510-FZ: compulsory pilotage). None when the register asks for nothing (rule
+    ``none`` or lead time 0). A state with no public rule (``unknown``) gets "no public rule
+    found; ask the desk officer" with the planner-default date, never silence."""
+    rule = passage_rule(country, asset_kind, event, register)
+    days, row = rule.lead_days, rule.row
+    if row is None or rule.kind == "none" or days is None or days <= 0:
         return None
     deadline = file_by(start, days)
     authority = row["authority"]
     source = row["source"]
-    default = row["country"] == "*"
-    basis = "planner default lead time" if default else "lead time from the register"
+    default = not rule.stated
+    basis = ("lead time from the register" if rule.stated else
+             "planner default lead time" if rule.default or rule.kind == "unknown" else
+             "the law states no lead time; planner default")
     # the country by name, then who grants it: a country's own row names its authority, a
     # planner-default row only the kind of clearance ("diplomatic overflight clearance")
     kind = event.replace("_", " ")
-    if default or not str(authority).strip():
-        what_kind = f"{'diplomatic ' if 'diplomatic' in str(authority) else ''}{kind} clearance"
+    if rule.default or not str(authority).strip():
         who = f"from {country_name(country)} ({country})"
     else:
-        what_kind = f"{kind} clearance"
         who = f"from {country_name(country)} ({country}), {authority}"
+    if rule.kind == "notice":
+        ask = f"give prior notice of {kind} to {who[5:]}"
+    elif rule.kind == "authorization" and not rule.default:
+        ask = f"request permission (prior authorization) for {kind} {who}"
+    elif rule.kind == "authorization":
+        diplomatic = "diplomatic " if "diplomatic" in str(authority) else ""
+        ask = f"request {diplomatic}{kind} clearance {who}"
+    else:
+        ask = (f"check with the desk officer whether {country_name(country)} ({country}) "
+               f"requires notice or authorization of {kind} (no public rule found) and, to "
+               "be safe, file")
+    extra_text = f"; {conditions}" if conditions else ""
     return Finding(
         "CLEARANCE", "info",
-        f"{nation} must request {what_kind} {who} for {asset} ({what}), entering "
-        f"{fmt_minute(start)}: file by {fmt_minute(deadline)} ({days} days; {basis})",
+        f"{nation} must {ask} for {asset} ({what}), entering "
+        f"{fmt_minute(start)}: file by {fmt_minute(deadline)} ({days} days; {basis})"
+        f"{extra_text}",
         host=country, nation=nation, start=to_datetime(start), assets=[asset], leg=leg,
         facility=facility,
         extra={"country": country, "event": event, "lead_days": days,
-               "file_by": iso_z(deadline), "authority": authority,
+               "file_by": iso_z(deadline), "authority": authority, "rule": rule.kind,
                "source": source, "default_lead_time": bool(default)})
 
 
@@ -144,10 +161,11 @@ def _leg_crossing_findings(leg, i: int, rows: pd.DataFrame, register) -> list[Fi
             f"{leg.asset} ({leg.nation}) passes through {iso3} territorial sea on {name} from "
             f"{fmt_minute(entry)} to {fmt_minute(exit_)} "
             f"({inside_km / KM_PER_NM:,.0f} nm inside{stretches}): "
-            "innocent passage; check the coastal state's notice rules",
+            f"innocent passage; {rule_text(iso3, 'warship', 'territorial_sea', register)}",
             host=iso3, nation=leg.nation, start=to_datetime(entry), end=to_datetime(exit_),
             value=round(inside_km / KM_PER_NM, 1), unit="nm", assets=[leg.asset], leg=i,
-            segment=seg))
+            segment=seg,
+            extra={"rule": passage_rule(iso3, "warship", "territorial_sea", register).kind}))
         c = clearance_finding(iso3, "warship", "territorial_sea", entry, nation=leg.nation,
                               asset=leg.asset, what=f"passage on {name}", register=register,
                               leg=i)
