@@ -21,6 +21,8 @@ import datetime as dt
 import math
 from collections.abc import Callable
 
+import numpy as np
+
 from planner.core.units import KMH_PER_KN
 from planner.layers import nsr
 from planner.layers.catalogue import Place
@@ -33,17 +35,6 @@ MARGIN_S = 180.0
 #: Months looked at on each side of a hop's time for a change of its answers.
 SPAN_MONTHS = 14
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def _month_start_s(index: int) -> float:
-    """Epoch seconds of the first instant of month ``index`` (year * 12 + month - 1)."""
-    y, m = divmod(index, 12)
-    return (dt.datetime(y, m + 1, 1, tzinfo=dt.UTC) - _EPOCH).total_seconds()
-
-
-def _month_index(t_s: float) -> int:
-    t = _EPOCH + dt.timedelta(seconds=t_s)
-    return t.year * 12 + t.month - 1
 
 
 class HopTiming:
@@ -109,15 +100,6 @@ class HopTiming:
             ra = ()
         return rs, ra
 
-    def _answers(self, rs: tuple, ra: tuple, t_s: float) -> tuple[bool, bool]:
-        # the answers depend only on the month of each run's entry and exit
-        v = self.router_kmh / 3600.0
-        key = (rs, ra, tuple(_month_index(t_s + k / v) for run in (*rs, *ra)
-                             for k in (run.start_km, run.end_km)))
-        if key not in self._answer_memo:
-            self._answer_memo[key] = self._closed(rs, ra, t_s)
-        return self._answer_memo[key]
-
     def _closed(self, rs: tuple, ra: tuple, t_s: float) -> tuple[bool, bool]:
         when = _EPOCH + dt.timedelta(seconds=math.floor(t_s / 60.0) * 60)
         closed = [bool(nsr.closures_of_runs(list(r), self.ice_class, when, self.router_kmh,
@@ -130,23 +112,52 @@ class HopTiming:
         rs, ra = self.runs(a, b)
         if not rs:
             return -math.inf, math.inf
-        offsets = {run.start_km / self.router_kmh * 3600.0 for run in (*rs, *ra)}
-        offsets |= {run.end_km / self.router_kmh * 3600.0 for run in (*rs, *ra)}
-        breaks = set()
-        for off in offsets:
-            here = _month_index(hop_s + off)
-            for m in range(here - SPAN_MONTHS, here + SPAN_MONTHS + 1):
-                breaks.add(_month_start_s(m) - off)
-        edges = sorted(breaks)
-        # pieces [edges[k], edges[k + 1]): answers are constant inside each
-        k = max(i for i, e in enumerate(edges) if e <= hop_s) if edges[0] <= hop_s else None
-        if k is None or k + 1 >= len(edges):
+        v = self.router_kmh / 3600.0
+        offsets = np.array(sorted({k / v for run in (*rs, *ra)
+                                   for k in (run.start_km, run.end_km)}))  # seconds
+        here = _months(hop_s + offsets)
+        months = here[:, None] + np.arange(-SPAN_MONTHS, SPAN_MONTHS + 1)[None, :]
+        edges = np.unique((_month_starts_s(months) - offsets[:, None]).ravel())
+        k = int(np.searchsorted(edges, hop_s, side="right")) - 1
+        if k < 0 or k + 1 >= len(edges):
             return hop_s, hop_s  # outside the span looked at: valid at this time only
-        now = self._answers(rs, ra, hop_s)
-        lo, hi = k, k + 1
-        while lo > 0 and self._answers(rs, ra, (edges[lo - 1] + edges[lo]) / 2) == now:
+        # each piece [edges[j], edges[j + 1]) by the months its runs are entered and left in
+        mids = (edges[:-1] + edges[1:]) / 2
+        runs = (*rs, *ra)
+        s_col = np.searchsorted(offsets, [run.start_km / v for run in runs])
+        e_col = np.searchsorted(offsets, [run.end_km / v for run in runs])
+        m = _months(mids[:, None] + offsets[None, :])
+        # a run's answer depends on the month of the year it is entered in and on how many
+        # month starts it spans (closures_of_runs judges every month from entry to exit)
+        sig, inverse = np.unique(np.hstack([m[:, s_col] % 12, m[:, e_col] - m[:, s_col]]),
+                                 axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        first = np.full(len(sig), -1)
+        first[inverse[::-1]] = np.arange(len(inverse))[::-1]
+        answers = []
+        for u in range(len(sig)):
+            key = (a.id, b.id, *sig[u].tolist())  # the answers depend on these months only
+            if key not in self._answer_memo:
+                self._answer_memo[key] = self._closed(rs, ra, float(mids[first[u]]))
+            answers.append(self._answer_memo[key])
+        now = answers[int(inverse[k])]
+        same = np.array([answers[u] == now for u in range(len(sig))])[inverse]
+        lo = k
+        while lo > 0 and same[lo - 1]:
             lo -= 1
-        while hi + 1 < len(edges) and self._answers(
-                rs, ra, (edges[hi] + edges[hi + 1]) / 2) == now:
+        hi = k + 1
+        while hi < len(same) and same[hi]:
             hi += 1
-        return edges[lo] + MARGIN_S, edges[hi] - MARGIN_S
+        return float(edges[lo]) + MARGIN_S, float(edges[hi]) - MARGIN_S
+
+
+def _months(t_s: np.ndarray) -> np.ndarray:
+    """Month index (year * 12 + month - 1) of epoch seconds."""
+    m = np.floor(np.asarray(t_s, float)).astype("datetime64[s]").astype("datetime64[M]")
+    return m.astype(np.int64) + 1970 * 12
+
+
+def _month_starts_s(index: np.ndarray) -> np.ndarray:
+    """Epoch seconds of the first instant of each month index."""
+    m = (np.asarray(index, np.int64) - 1970 * 12).astype("datetime64[M]")
+    return m.astype("datetime64[s]").astype(np.int64).astype(float)
