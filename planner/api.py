@@ -5,7 +5,6 @@ into the next's input."""
 from __future__ import annotations
 
 from planner.checks.run import run_checks
-from planner.render.maps import plan_map
 from planner.render.report import Report
 from planner.routing.schedule import build_schedule
 
@@ -26,6 +25,14 @@ def check_plan(plan, transit: bool = False, register=None) -> Report:
     checked = run_checks(plan, schedule, transit=transit, register=register)
     return Report(plan.name, checked.findings, schedule.legs, checked.presence,
                   checked.headroom, transit=transit, calls=schedule.calls)
+
+
+def plan_map(*args, **kwargs):
+    """:func:`planner.render.maps.plan_map` (imported on first use: folium is slow to
+    import and ``relos check`` never draws)."""
+    from planner.render.maps import plan_map as draw
+
+    return draw(*args, **kwargs)
 
 
 __all__ = ["build_schedule", "check_plan", "plan_map"]
