@@ -27,7 +27,7 @@ from planner.checks import range as rg
 from planner.checks.tankers import tanker_advice, topups
 from planner.core.units import KM_PER_NM, fmt_minute, to_datetime
 from planner.model.findings import Finding
-from planner.routing.refuel import chains, chain_to
+from planner.routing.refuel import chain_to, chains
 from planner.routing.schedule import time_at_km
 
 PORTS_IND = ["mumbai", "kochi", "visakhapatnam", "chennai"]
