@@ -18,6 +18,7 @@ then routes the same hops to the same lengths and finds the same chains, so legs
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import math
 from collections.abc import Callable
 
@@ -35,6 +36,22 @@ MARGIN_S = 180.0
 #: Months looked at on each side of a hop's time for a change of its answers.
 SPAN_MONTHS = 14
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _day_marks() -> tuple[tuple[int, int], ...]:
+    """Days inside a month where the NSR answers may change besides month starts: the day
+    after the navigation season closes for classes limited to it, when the NSR rules have a
+    season (``planner.layers.nsr_rules.SEASON_CLOSES``, issue 14); none otherwise."""
+    try:
+        rules = importlib.import_module("planner.layers.nsr_rules")
+    except ImportError:
+        return ()
+    closes = getattr(rules, "SEASON_CLOSES", None)
+    return ((int(closes[0]), int(closes[1]) + 1),) if closes else ()
+
+
+#: (month, day) marks, see :func:`_day_marks`.
+DAY_MARKS = _day_marks()
 
 
 class HopTiming:
@@ -117,7 +134,12 @@ class HopTiming:
                                    for k in (run.start_km, run.end_km)}))  # seconds
         here = _months(hop_s + offsets)
         months = here[:, None] + np.arange(-SPAN_MONTHS, SPAN_MONTHS + 1)[None, :]
-        edges = np.unique((_month_starts_s(months) - offsets[:, None]).ravel())
+        edges = (_month_starts_s(months) - offsets[:, None]).ravel()
+        for mark_m, mark_d in DAY_MARKS:  # instants inside a month where answers may change
+            years = np.unique(months // 12)
+            marks = _month_starts_s(years * 12 + mark_m - 1) + (mark_d - 1) * 86400.0
+            edges = np.concatenate([edges, (marks[None, :] - offsets[:, None]).ravel()])
+        edges = np.unique(edges)
         k = int(np.searchsorted(edges, hop_s, side="right")) - 1
         if k < 0 or k + 1 >= len(edges):
             return hop_s, hop_s  # outside the span looked at: valid at this time only
@@ -129,8 +151,11 @@ class HopTiming:
         m = _months(mids[:, None] + offsets[None, :])
         # a run's answer depends on the month of the year it is entered in and on how many
         # month starts it spans (closures_of_runs judges every month from entry to exit)
-        sig, inverse = np.unique(np.hstack([m[:, s_col] % 12, m[:, e_col] - m[:, s_col]]),
-                                 axis=0, return_inverse=True)
+        cols = [m[:, s_col] % 12, m[:, e_col] - m[:, s_col]]
+        for mark_m, mark_d in DAY_MARKS:  # on or after the mark's day, by run entry and exit
+            after = _after_mark(mids[:, None] + offsets[None, :], mark_m, mark_d)
+            cols += [after[:, s_col], after[:, e_col]]
+        sig, inverse = np.unique(np.hstack(cols), axis=0, return_inverse=True)
         inverse = inverse.ravel()
         first = np.full(len(sig), -1)
         first[inverse[::-1]] = np.arange(len(inverse))[::-1]
@@ -149,6 +174,15 @@ class HopTiming:
         while hi < len(same) and same[hi]:
             hi += 1
         return float(edges[lo]) + MARGIN_S, float(edges[hi]) - MARGIN_S
+
+
+def _after_mark(t_s: np.ndarray, month: int, day: int) -> np.ndarray:
+    """1 where a time falls on or after ``day`` of ``month`` in its year's month, else 0:
+    whether it is past an in-month mark (only meaningful in that month)."""
+    t = np.floor(np.asarray(t_s, float)).astype("datetime64[s]")
+    moy = t.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    dom = (t.astype("datetime64[D]") - t.astype("datetime64[M]")).astype(np.int64) + 1
+    return ((moy == month) & (dom >= day)).astype(np.int64)
 
 
 def _months(t_s: np.ndarray) -> np.ndarray:
