@@ -3,8 +3,9 @@
 The plan is the shape an analyst's study produces (issue 16): warships with 10 calls each at
 six ports, every time given. Each size is written as CSV and as YAML; ``relos check PLAN
 --format json`` runs as a separate process (interpreter start, imports, load, schedule,
-checks, JSON to a file), and beside it the floor measured in the same run on the same file:
-``pandas.read_csv`` (CSV) or PyYAML's C loader (YAML), each also in a fresh process. The
+checks, JSON to a file; its peak resident memory from ``wait4``), and beside it the floor
+measured in the same run on the same file: ``pandas.read_csv`` (CSV) or PyYAML's C loader
+(YAML), each also in a fresh process. The
 growth from 10k to 100k calls should be near 10x (linear).
 
     python bench/bench_e2e.py [--sizes 1000,10000,100000] [--formats csv,yaml]
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import subprocess
 import sys
@@ -101,7 +103,7 @@ def main() -> None:
     fmts = args.formats.split(",")
     assert yaml.__with_libyaml__, "PyYAML without its C loader: the YAML floor would be wrong"
     print(f"{'format':6} {'calls':>8} {'relos check':>12} {'floor':>8} {'ratio':>6} "
-          f"{'per call':>10}")
+          f"{'per call':>10} {'peak RSS':>10} {'JSON':>10}")
     results: dict[tuple[str, int], float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
@@ -112,16 +114,21 @@ def main() -> None:
                 out = Path(tmp) / f"out_{n}_{fmt}.json"
                 cmd = [sys.executable, "-m", "planner.cli", "check", str(path), "--format",
                        "json"]
-                with out.open("w") as fh:
+                with out.open("w") as fh, tempfile.TemporaryFile("w+") as err:
                     t0 = time.perf_counter()
-                    proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.PIPE, text=True)
+                    proc = subprocess.Popen(cmd, stdout=fh, stderr=err, text=True)
+                    _, status, usage = os.wait4(proc.pid, 0)
                     took = time.perf_counter() - t0
-                if proc.returncode not in (0, 1):
-                    raise SystemExit(f"relos check failed: {proc.stderr[-2000:]}")
+                    proc.returncode = os.waitstatus_to_exitcode(status)
+                    err.seek(0)
+                    if proc.returncode not in (0, 1):
+                        raise SystemExit(f"relos check failed: {err.read()[-2000:]}")
+                peak_mb = usage.ru_maxrss / 1024  # Linux: KiB
                 floor, _ = _timed(floor_cmd(fmt, path))
                 results[(fmt, n)] = took
                 print(f"{fmt:6} {len(rows):>8,} {took:>10.2f} s {floor:>6.2f} s "
-                      f"{took / floor:>5.1f}x {took / len(rows) * 1e6:>8.0f} us", flush=True)
+                      f"{took / floor:>5.1f}x {took / len(rows) * 1e6:>8.0f} us "
+                      f"{peak_mb:>7,.0f} MB {out.stat().st_size / 1e6:>7.1f} MB", flush=True)
     for fmt in fmts:
         if (fmt, 10000) in results and (fmt, 100000) in results:
             growth = results[(fmt, 100000)] / results[(fmt, 10000)]

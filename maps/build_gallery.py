@@ -28,6 +28,8 @@ def plans() -> list[tuple[Path, Path | None]]:
             continue
         out.append((path, None))
     for path in sorted((REPO / "examples").glob("*.csv")):
+        if not path.read_text(encoding="utf-8").startswith("asset,"):
+            continue  # not a plan (an ice calendar, say)
         meta = path.with_name(f"{path.stem}_meta.yaml")
         out.append((path, meta if meta.exists() else None))
     return out
@@ -54,6 +56,19 @@ def main() -> int:
              "Built from `examples/` by `make maps`: each is the default map `relos map` writes "
              "(self-contained HTML with Leaflet inlined: open any file in a browser with no "
              "network; print it on one A4 or A3 page). Screenshots taken in headless Chromium.",
+             "",
+             "Plans that come near the Northern Sea Route shade its seven areas (Kara Sea SW and "
+             "NE, Laptev Sea W and E, East Siberian Sea SW and NE, Chukchi Sea; Rules of "
+             "Navigation, Appendix 2) by whether the plan's ships may sail each in the plan's "
+             "months, alone or under icebreaker escort, in the ice the shipped typical-ice "
+             "calendar assumes (geodata/nsr_ice_calendar.csv: a planning assumption; the ice "
+             "type in force is the official forecast's; `relos map PLAN --ice-calendar FILE` "
+             "draws the map on your own). Admission cells the public text of the Rules did not "
+             "give are planning assumptions (geodata/nsr_admission.csv, column `sourced`) and "
+             "are named in the NSR_ICE warnings. Russia's 510-FZ permission (90 days ahead) "
+             "appears as a CLEARANCE, two foreign warships in the NSR at once as NSR_LIMIT; "
+             "coastal states' rules come from geodata/clearances.csv, with \"no public rule "
+             "found; ask the desk officer\" where none was found.",
              ""]
     for path, name, errors, n, size_kb in rows:
         errs = ", ".join(errors) if errors else "none"

@@ -12,18 +12,38 @@ compare) -> ``render`` (report, charts, maps), joined by :mod:`planner.api` and 
 :mod:`planner.cli`.
 """
 
-from planner.api import build_schedule, check_plan, plan_map
-from planner.layers.catalogue import Place, UnknownPlace, facilities, resolve_place
-from planner.model.agreement import RELOS, Agreement, load_agreement
-from planner.model.plan import Plan, PlanError
-from planner.planning.compare import Comparison, compare
-from planner.planning.resolve import Resolution, resolve_plan
-from planner.render.export import export_plan
-from planner.render.report import Report
-from planner.routing.air import NoRoute, air_route
-from planner.routing.reach import reach, reach_area
-from planner.routing.route import Route
-from planner.routing.sea import NoSeaRoute, sea_route
+import importlib
+
+#: Public name -> the module it lives in. Imported on first use (PEP 562), so that
+#: ``relos check`` does not pay for folium, matplotlib and the planning stage it never
+#: touches (issue 16: start-up was 3 s of a run).
+_WHERE = {
+    "build_schedule": "planner.api", "check_plan": "planner.api", "plan_map": "planner.api",
+    "Place": "planner.layers.catalogue", "UnknownPlace": "planner.layers.catalogue",
+    "facilities": "planner.layers.catalogue", "resolve_place": "planner.layers.catalogue",
+    "RELOS": "planner.model.agreement", "Agreement": "planner.model.agreement",
+    "load_agreement": "planner.model.agreement", "Plan": "planner.model.plan",
+    "PlanError": "planner.model.plan", "Comparison": "planner.planning.compare",
+    "compare": "planner.planning.compare", "Resolution": "planner.planning.resolve",
+    "resolve_plan": "planner.planning.resolve", "export_plan": "planner.render.export",
+    "Report": "planner.render.report", "NoRoute": "planner.routing.air",
+    "air_route": "planner.routing.air", "reach": "planner.routing.reach",
+    "reach_area": "planner.routing.reach", "Route": "planner.routing.route",
+    "NoSeaRoute": "planner.routing.sea", "sea_route": "planner.api",
+}
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'planner' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_WHERE])
+
 
 __all__ = [
     "RELOS", "Agreement", "Comparison", "NoRoute", "NoSeaRoute", "Place", "Plan", "PlanError",

@@ -5,7 +5,6 @@ into the next's input."""
 from __future__ import annotations
 
 from planner.checks.run import run_checks
-from planner.render.maps import plan_map
 from planner.render.report import Report
 from planner.routing.schedule import build_schedule
 
@@ -28,4 +27,24 @@ def check_plan(plan, transit: bool = False, register=None) -> Report:
                   checked.headroom, transit=transit, calls=schedule.calls)
 
 
+def plan_map(*args, **kwargs):
+    """:func:`planner.render.maps.plan_map` (imported on first use: folium is slow to
+    import and ``relos check`` never draws)."""
+    from planner.render.maps import plan_map as draw
+
+    return draw(*args, **kwargs)
+
+
 __all__ = ["build_schedule", "check_plan", "plan_map"]
+
+
+def sea_route(origin, destination, *args, ice_calendar=None, **kwargs):
+    """:func:`planner.routing.sea.sea_route` (CONTRACT section 5), with ``ice_calendar``: a CSV
+    path (``area, month, ice``) replacing the shipped typical-ice calendar of the NSR for this
+    route (a planning assumption either way; the ice type in force is the official forecast's).
+    """
+    from planner.layers.nsr_rules import ice_calendar_in_force
+    from planner.routing.sea import sea_route as _sea_route
+
+    with ice_calendar_in_force(ice_calendar):
+        return _sea_route(origin, destination, *args, **kwargs)

@@ -105,12 +105,19 @@ def test_overflight_and_clearances_for_each_third_country():
             f.start - dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _rule(sea: str, month: int, ice: str) -> str:
-    with open(geodata_path("nsr_ice_rules.csv")) as fh:
-        for row in csv.DictReader(fh):
-            if row["sea"] == sea and int(row["month"]) == month:
-                return row[ice]
-    raise KeyError(sea)
+def _rule(area: str, month: int, ice_class: str) -> str:
+    """The outcome read by hand from the two shipped tables: the calendar's ice type, then the
+    admission cells (independent first), and the 1 July - 15 November season of footnote 1."""
+    if ice_class in ("none", "Ice1", "Ice2", "Ice3") and not 7 <= month <= 11:
+        return "no"
+    with open(geodata_path("nsr_ice_calendar.csv")) as fh:
+        ice = next(r["ice"] for r in csv.DictReader(fh)
+                   if r["area"] == area and int(r["month"]) == month)
+    with open(geodata_path("nsr_admission.csv")) as fh:
+        cells = {r["mode"]: r[ice] for r in csv.DictReader(fh)
+                 if r["area"] == area and r["ice_class"] == ice_class}
+    return ("independent" if cells["independent"] == "yes" else
+            "escort" if cells["escort"] == "yes" else "no")
 
 
 def nsr_voyage(depart: str, ice: str, nation: str = "IND"):
@@ -122,11 +129,14 @@ def nsr_voyage(depart: str, ice: str, nation: str = "IND"):
 
 
 def test_nsr_ice_in_february_reroutes_and_says_why():
-    assert _rule("east-siberian", 2, "none") == "no"  # what the shipped table says
+    assert _rule("east-siberian-sw", 2, "none") == "no"  # what the shipped tables say
     report = nsr_voyage("2026-02-01T00:00Z", "none")
     ice = [f for f in report.finding_list if f.code == "NSR_ICE"]
     assert len(ice) == 1 and ice[0].severity == "warning"
-    assert "February" in ice[0].message and "East Siberian Sea" in ice[0].message
+    assert "Kara Sea, north-eastern part" in ice[0].message
+    # no ice class: outside the season of footnote 1, whatever the ice
+    assert "1 July - 15 November season" in ice[0].message
+    assert "planning assumption" in ice[0].message
     leg = report.legs.iloc[0]
     assert "suez" in leg.passages and "nsr" not in leg.passages
     # Murmansk-Yokohama via Suez is published as 12,840 nm against 5,770 nm via the NSR
@@ -138,24 +148,27 @@ def test_nsr_ice_in_february_reroutes_and_says_why():
 
 def test_nsr_ice_error_when_no_route_avoids_a_closed_sea():
     # Dikson lies in the Kara Sea, closed to ships of no ice class in February
-    assert _rule("kara", 2, "none") == "no"
+    assert _rule("kara-sw", 2, "none") == _rule("kara-ne", 2, "none") == "no"
     ship = {"id": "tushil", "nation": "IND", "kind": "warship", "crew": 180, "speed_kn": 14,
             "range_nm": 20000, "ice_class": "none", "itinerary": [
                 {"at": "murmansk", "depart": "2026-02-01T00:00Z"},
                 {"at": "dikson", "purpose": "exercise"}]}
     report = Plan.from_dict({"name": "nsr", "assets": [ship]}).check()
     (ice,) = [f for f in report.finding_list if f.code == "NSR_ICE"]
-    assert ice.severity == "error" and ice.extra["seas"] == ["kara"]
+    assert ice.severity == "error" and set(ice.extra["seas"]) <= {"kara-sw", "kara-ne"}
     assert "no route avoiding the NSR exists" in ice.message
+    # what would make it: another month (the season) is named
+    assert "sailing it in" in ice.message or "no month" in ice.message
 
 
 def test_escort_on_the_call_opens_the_seas_open_under_escort():
-    # Arc4 in July: the Kara, Laptev and Chukchi seas only under escort, the East Siberian not
-    assert [_rule(s, 7, "Arc4") for s in ("kara", "laptev", "east-siberian", "chukchi")] == [
-        "escort", "escort", "no", "escort"]
+    # Arc4 in October: every area on the way to Tiksi (Laptev E) in medium ice, where the
+    # table admits Arc4 only under escort
+    areas = ("kara-ne", "laptev-w", "laptev-e")
+    assert [_rule(a, 10, "Arc4") for a in areas] == ["escort"] * 3
     ship = {"id": "s", "nation": "IND", "kind": "warship", "crew": 180, "speed_kn": 14,
             "range_nm": 20000, "ice_class": "Arc4", "itinerary": [
-                {"at": "murmansk", "depart": "2026-07-01T00:00Z"},
+                {"at": "murmansk", "depart": "2026-10-01T00:00Z"},
                 {"at": "tiksi", "purpose": "exercise"}]}
     alone = Plan.from_dict({"name": "a", "assets": [ship]}).check()
     ship["itinerary"][1]["escort"] = "icebreaker"
@@ -163,26 +176,43 @@ def test_escort_on_the_call_opens_the_seas_open_under_escort():
     # Tiksi is in the Laptev Sea: alone there is no way; with escort the NSR is admissible
     (ice,) = [f for f in alone.finding_list if f.code == "NSR_ICE"]
     assert ice.severity == "error" and "escort: icebreaker" in ice.message
-    assert "NSR_ICE" not in escorted.codes()
+    assert "medium ice" in ice.message
+    assert not [f for f in escorted.finding_list if f.code == "NSR_ICE"
+                and f.severity == "error"]
     assert "nsr" in escorted.legs.iloc[0].passages
+    # the Arc4 escort cells are not in the public text: said so, never silently allowed
+    (doubt,) = [f for f in escorted.finding_list if f.code == "NSR_ICE"]
+    assert doubt.severity == "warning"
+    assert "admission of Arc4 in medium ice" in doubt.message
+    assert "not found in the public text" in doubt.message
+    assert "confirm with the NSR administration" in doubt.message
 
 
-def test_nsr_in_september_for_arc4_is_clean_but_needs_90_days_notice():
-    for sea in ("kara", "laptev", "east-siberian", "chukchi"):
-        assert _rule(sea, 9, "Arc4") in ("independent", "escort")
-    report = nsr_voyage("2026-09-01T00:00Z", "Arc4")
-    assert "NSR_ICE" not in report.codes()
+def test_nsr_in_october_for_arc4_escorted_needs_510fz_permission():
+    for area in ("kara-ne", "laptev-w", "laptev-e", "east-siberian-sw", "chukchi"):
+        assert _rule(area, 10, "Arc4") in ("independent", "escort")
+    ship = {"id": "tushil", "nation": "IND", "kind": "warship", "crew": 180, "speed_kn": 14,
+            "range_nm": 20000, "ice_class": "Arc4", "itinerary": [
+                {"at": "murmansk", "depart": "2026-10-01T00:00Z"},
+                {"at": "vladivostok", "purpose": "exercise", "escort": "icebreaker"}]}
+    report = Plan.from_dict({"name": "nsr", "assets": [ship]}).check()
+    assert not [f for f in report.finding_list if f.code == "NSR_ICE" and f.severity == "error"]
     notice = [f for f in report.finding_list if f.code == "CLEARANCE"
               and f.extra["event"] == "nsr_transit"]
     assert len(notice) == 1
     f = notice[0]
     assert f.host == "RUS" and f.nation == "IND" and f.extra["lead_days"] == 90
-    # Murmansk to Kara Gate is ~ 500-700 nm: the ship enters the NSR 1-3 days out
-    assert dt.datetime(2026, 9, 2, tzinfo=UTC) <= f.start <= dt.datetime(2026, 9, 4, tzinfo=UTC)
+    # 510-FZ: permission through diplomatic channels, compulsory pilotage
+    assert "request permission" in f.message and "diplomatic channels" in f.message
+    assert "compulsory pilotage" in f.message and f.extra["rule"] == "authorization"
+    # Murmansk to Cape Zhelaniya is ~ 500-1,000 nm: the ship enters the NSR 1-3 days out
+    assert dt.datetime(2026, 10, 2, tzinfo=UTC) <= f.start <= dt.datetime(2026, 10, 4,
+                                                                           tzinfo=UTC)
     assert f.extra["file_by"] == (f.start - dt.timedelta(days=90)).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
-    # a Russian ship needs no such notice
-    own = nsr_voyage("2026-09-01T00:00Z", "Arc4", nation="RUS")
+    # a Russian ship needs no such permission
+    ship["nation"] = "RUS"
+    own = Plan.from_dict({"name": "nsr", "assets": [ship]}).check()
     assert not [f for f in own.finding_list if f.code == "CLEARANCE"
                 and f.extra.get("event") == "nsr_transit"]
 
@@ -267,7 +297,7 @@ def test_range_advice_through_the_nsr_under_escort_is_admissible():
     plan = {"name": "s", "assets": [
         {"id": "arc", "nation": "RUS", "kind": "warship", "crew": 180, "speed_kn": 14,
          "range_nm": 2500, "ice_class": "Arc4", "itinerary": [
-             {"at": "severomorsk", "depart": "2026-08-20T00:00Z"},
+             {"at": "severomorsk", "depart": "2026-10-01T00:00Z"},
              {"at": "vladivostok", "escort": "icebreaker"}]}]}
     report, (f,) = _range_property(plan)
     assert "nsr" in report.legs.iloc[f.leg].passages
@@ -361,8 +391,10 @@ def test_range_names_the_friendly_places_that_would_make_a_chain():
 
     # the voyage runs February-April, when the table closes every NSR sea to her: the brute
     # force routes with the NSR passages closed
-    assert all(_rule(s, m, "none") == "no" for s in ("kara", "laptev", "east-siberian",
-                                                      "chukchi") for m in (2, 3, 4))
+    assert all(_rule(s, m, "none") == "no" for s in ("kara-sw", "kara-ne", "laptev-w",
+                                                      "laptev-e", "east-siberian-sw",
+                                                      "east-siberian-ne", "chukchi")
+               for m in (2, 3, 4))
     nsr = ("nsr", "kara-gate", "vilkitsky", "sannikov", "dmitry-laptev")
 
     def km_between(a, b):
@@ -474,3 +506,64 @@ def test_json_legs_countries_and_nm_come_from_the_territorial_sea_findings():
     assert "EGY" in Plan.from_dict({**plan, "assets": [{**plan["assets"][0], "itinerary": [
         {"at": "mumbai", "depart": "2026-06-20T00:00Z"}, {"at": "murmansk"}]}]}
     ).check().legs.iloc[0]["countries_crossed"]
+
+
+def _two_ships(second_nation: str, second_depart: str = "2026-10-02T00:00Z",
+               first_nation: str = "IND") -> dict:
+    def ship(i, nation, depart):
+        return {"id": f"s{i}", "nation": nation, "kind": "warship", "crew": 180,
+                "speed_kn": 14, "range_nm": 20000, "ice_class": "Arc4", "itinerary": [
+                    {"at": "murmansk", "depart": depart},
+                    {"at": "vladivostok", "purpose": "exercise", "escort": "icebreaker"}]}
+    return {"name": "pair", "assets": [ship(1, first_nation, "2026-10-01T00:00Z"),
+                                        ship(2, second_nation, second_depart)]}
+
+
+def test_nsr_limit_two_foreign_warships_at_once():
+    """155-FZ art. 14.3 (510-FZ): at most one foreign warship in the NSR's internal waters at
+    a time. Two Indian ships a day apart on the same NSR passage overlap from the second's
+    entry to the first's exit: the passage time less one day."""
+    from planner.layers.nsr import sea_runs
+
+    report = Plan.from_dict(_two_ships("IND")).check()
+    (lim,) = [f for f in report.finding_list if f.code == "NSR_LIMIT"]
+    assert lim.severity == "error" and lim.value == 2 and lim.limit == 1
+    assert lim.assets == ["s1", "s2"] and lim.host == "RUS"
+    # from the second ship's entry to the first ship's exit
+    e1, e2 = sorted(f.start for f in report.finding_list
+                    if f.code == "CLEARANCE" and f.extra["event"] == "nsr_transit")
+    assert lim.start == e2 and lim.start - e1 == dt.timedelta(days=1)
+    runs = sea_runs(report.legs.iloc[0].route)
+    inside_h = (runs[-1].end_km - runs[0].start_km) / (14 * 1.852)  # km / (km/h at 14 kn)
+    # no shorter than the geodesics Cape Zhelaniya - Vilkitsky Strait - Sannikov Strait -
+    # Cape Dezhnev (the shortest NSR track), no longer than the longest coastal one
+    from pyproj import Geod
+    pts = [(76.95, 68.58), (77.92, 104.0), (74.67, 140.0), (66.08, -169.67)]
+    least_km = sum(Geod(ellps="WGS84").inv(a[1], a[0], b[1], b[0])[2]
+                   for a, b in zip(pts[:-1], pts[1:], strict=True)) / 1000
+    assert 0.98 * least_km < runs[-1].end_km - runs[0].start_km < 3400 * 1.852
+    want = dt.timedelta(hours=inside_h) - dt.timedelta(days=1)
+    assert abs((lim.end - lim.start) - want) < dt.timedelta(seconds=1)
+    # a Russian ship with a foreign one: one foreign warship, within the law
+    assert "NSR_LIMIT" not in Plan.from_dict(_two_ships("RUS")).check().codes()
+
+
+def test_nsr_limit_partner_exemption_is_a_setting_of_the_agreement(tmp_path):
+    import dataclasses
+
+    from planner.model.agreement import RELOS, load_agreement
+
+    assert RELOS.nsr_limit_counts_partner is True  # the default: Russian law states none
+    exempt = dataclasses.replace(RELOS, nsr_limit_counts_partner=False)
+    plan = Plan.from_dict(_two_ships("IND"), agreement=exempt)
+    assert "NSR_LIMIT" not in plan.check().codes()
+    # a third state's warships still count
+    assert "NSR_LIMIT" in Plan.from_dict(_two_ships("FRA", first_nation="FRA"),
+                                         agreement=exempt).check().codes()
+    p = tmp_path / "a.yaml"
+    p.write_text("name: x\nparties: [IND, RUS]\ncaps: {warships: 5}\nin_force: 2026-01-01\n"
+                 "nsr_limit_counts_partner: false\n")
+    assert load_agreement(p).nsr_limit_counts_partner is False
+    p.write_text(p.read_text().replace("false", "'no'"))
+    with pytest.raises(ValueError):
+        load_agreement(p)

@@ -17,23 +17,89 @@ from planner.layers.register import (
 def test_shipped_register_is_sourced():
     reg = load_register()
     assert list(reg.columns) == ["country", "applies_to", "event", "lead_days", "authority",
-                                 "source"]
+                                 "source", "rule", "note"]
     assert (reg["source"].str.len() > 10).all()
     defaults = reg[reg["country"] == "*"]
     assert defaults["source"].str.startswith("planner default").all()
+    assert set(reg["rule"]) <= {"none", "notice", "authorization", "unknown"}
 
 
-def test_russia_nsr_warship_notice_is_90_days():
-    # Federal Law of 5 Dec 2022: request via diplomatic channels >= 90 days before passage
+def test_every_state_of_the_reference_list_has_a_row():
+    """shared/reference/warship_passage_rules.csv lists 23 states; each gets a row, and
+    'none found' there reads 'unknown' here, never 'none'."""
+    import csv
+    from pathlib import Path
+
+    ref = Path(__file__).resolve().parents[1] / ".." / ".." / "shared" / "reference"
+    states = ["IND", "LKA", "IDN", "MYS", "SGP", "CHN", "KOR", "JPN", "VNM", "PHL", "OMN",
+              "YEM", "DJI", "EGY", "IRN", "PAK", "BGD", "MMR", "THA", "MDV", "NOR", "USA",
+              "RUS"]
+    path = ref / "warship_passage_rules.csv"
+    if path.exists():
+        with open(path, newline="") as fh:
+            rows = {r["country"]: r for r in csv.DictReader(fh)}
+        assert sorted(rows) == sorted(states)
+    reg = load_register()
+    assert set(states) <= set(reg["country"])
+    ts = reg[reg["event"] == "territorial_sea"].set_index("country")["rule"]
+    for c in ("IDN", "SGP", "JPN", "DJI", "THA"):  # "none found"
+        assert ts[c] == "unknown"
+
+
+@pytest.mark.parametrize("country,kind,days,stated", [
+    # hand reading of each law (shared/reference/warship_passage_rules.csv)
+    ("KOR", "notice", 3, True),          # Enforcement Decree art. 4: 3 days
+    ("CHN", "authorization", 30, False),  # 1992 Law art. 6: approval, no lead time
+    ("OMN", "authorization", 30, False),  # UNCLOS declaration: prior authorization
+    ("IRN", "authorization", 30, False),  # 1993 Act art. 9
+    ("BGD", "notice", 30, False),         # 1974 Act s.3A: prior notice
+    ("USA", "none", 0, False),
+    ("NOR", "none", 0, False),
+    ("ESP", "unknown", 30, False),        # no row: the '*' row, unknown, planner default
+])
+def test_territorial_sea_rule_kinds(country, kind, days, stated):
+    from planner.layers.register import passage_rule, rule_text
+
+    r = passage_rule(country, "warship", "territorial_sea")
+    assert r.kind == kind and r.stated == stated
+    assert lead_days(country, "warship", "territorial_sea")[0] == days
+    text = rule_text(country, "warship", "territorial_sea")
+    if kind == "unknown":
+        assert text == "no public rule found; ask the desk officer"
+    elif kind == "authorization":
+        assert text.startswith("prior authorization")
+
+
+def test_unknown_state_gets_a_clearance_saying_ask_the_desk_officer():
+    from planner.checks.crossings import clearance_finding
+
+    f = clearance_finding("ESP", "warship", "territorial_sea", "2026-05-01T00:00Z",
+                          nation="IND", asset="x", what="passage")
+    assert f is not None and f.extra["rule"] == "unknown"
+    assert "no public rule found" in f.message and "desk officer" in f.message
+    assert f.extra["default_lead_time"] and f.extra["lead_days"] == 30
+    g = clearance_finding("OMN", "warship", "territorial_sea", "2026-05-01T00:00Z",
+                          nation="IND", asset="x", what="passage")
+    assert "request permission (prior authorization)" in g.message
+    assert clearance_finding("USA", "warship", "territorial_sea", "2026-05-01T00:00Z",
+                             nation="IND", asset="x", what="passage") is None
+
+
+def test_russia_nsr_warship_permission_is_90_days():
+    # 510-FZ of 5 Dec 2022: permission requested via diplomatic channels >= 90 days ahead
     days, row = lead_days("RUS", "warship", "nsr_transit")
-    assert days == 90
-    assert "90 days" in row["source"]
+    assert days == 90 and row["rule"] == "authorization"
+    assert "90 days" in row["source"] and "510-FZ" in row["source"]
+    assert "diplomatic channels" in row["authority"]
 
 
 def test_india_territorial_sea_prior_notice():
+    from planner.layers.register import passage_rule
+
     days, row = lead_days("ind", "warship", "territorial_sea")
-    assert days == 30
-    assert "s.4" in row["source"] and "planner default" in row["source"]
+    assert days == 30  # the Act states no lead time: the '*' row's planner default
+    assert "s.4" in row["source"] and row["rule"] == "notice"
+    assert not passage_rule("IND", "warship", "territorial_sea").stated
 
 
 def test_fallback_to_default_row():

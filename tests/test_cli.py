@@ -235,7 +235,7 @@ def test_catalogue_ports_near_water_airbases_on_land():
 BAD_PLAN = STAY_PLAN.replace("arrive: 2026-03-01", "arrive: 2026-13-01")
 AGREEMENT_BAD_DATE = ("name: t\nparties: [IND, RUS]\ncaps: {warships: 5, aircraft: 10, "
                       "personnel: 3000}\nin_force: 2026-02-30\n")
-ICE = "none, Arc4, Arc5, Arc6, Arc7, Arc8, Arc9"  # the classes of CONTRACT section 1's rules
+ICE = "none, Ice1, Ice2, Ice3, Arc4, Arc5, Arc6, Arc7, Arc8, Arc9"  # CONTRACT section 1's classes
 
 #: (arguments, words the one line must hold); {plan} is a valid plan, {bad} an impossible date,
 #: {missing} a file that does not exist, {agreement} an agreement with an impossible date,

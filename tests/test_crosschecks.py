@@ -45,13 +45,14 @@ def checked():
 def _leg_key(asset, leg):
     """The options the plan gives the leg into call ``seq``."""
     call = asset.itinerary[leg["seq"]]
-    return dict(avoid=tuple(call.avoid), deny=tuple(call.deny))
+    return dict(avoid=tuple(call.avoid), deny=tuple(call.deny), escort=call.escort is not None)
 
 
 @pytest.mark.parametrize("path", ALL, ids=_ids(ALL))
 def test_route_api_gives_the_plan_legs(checked, path):
     """``sea_route``/``air_route`` with the leg's own options (departure date, ice class,
-    avoid, deny) return the distance and passages the check reports for that leg."""
+    icebreaker escort, avoid, deny) return the distance and passages the check reports for
+    that leg."""
     plan, report = checked[path]
     by_id = {a.id: a for a in plan.assets}
     places = plan.facilities
@@ -61,7 +62,7 @@ def test_route_api_gives_the_plan_legs(checked, path):
         a, b = (resolve_place(leg[k], places) for k in ("from", "to"))
         if leg["mode"] == "sea":
             r = sea_route(a, b, avoid=opts["avoid"], ice_class=asset.ice_class,
-                          date=leg["depart"].to_pydatetime())
+                          date=leg["depart"].to_pydatetime(), escort=opts["escort"])
         else:
             r = air_route(a, b, deny=opts["deny"])
         assert r.distance_nm == pytest.approx(leg["distance_nm"], rel=1e-9), leg["asset"]

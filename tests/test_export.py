@@ -147,8 +147,9 @@ def test_ics_one_event_per_clearance_on_its_file_by_date(demo_out):
 
 
 def test_nsr_permission_is_an_event(tmp_path):
-    # an Indian frigate on the NSR in summer needs Russia's 90-day notice (register row RUS)
-    plan = Plan.load("examples/indian_frigate_nsr_summer.yaml")
+    # a foreign warship entering the NSR's internal waters needs Russia's permission 90 days
+    # ahead (510-FZ; register row RUS,warship,nsr_transit): the what-if Arc4 pair, escorted
+    plan = Plan.load("examples/indian_frigates_nsr_pair_whatif.yaml")
     doc = json.loads(plan.check().to_json())
     nsr = [f for f in doc["findings"] if f["code"] == "CLEARANCE" and f.get("event")
            == "nsr_transit"]
@@ -159,7 +160,10 @@ def test_nsr_permission_is_an_event(tmp_path):
     assert len(events) == len(nsr)
     entering = dt.datetime.fromisoformat(nsr[0]["start"].replace("Z", "+00:00"))
     assert events[0].decoded("dtstart") == (entering - dt.timedelta(days=90)).date()
-    assert "Russian Federation via diplomatic channels" in str(events[0]["description"])
+    desc = str(events[0]["description"])
+    assert "Authority: Government of the Russian Federation, requested through diplomatic " \
+        "channels" in desc
+    assert "pilotage" in desc
     alarm = next(iter(events[0].walk("VALARM")))
     assert alarm.decoded("trigger") == -dt.timedelta(days=14)
 

@@ -101,40 +101,49 @@ def test_reach_takes_range_nm_like_the_cli():
         reach("visakhapatnam")
 
 
-def _rule(sea: str, month: int, ice: str) -> str:
+def _rule(area: str, month: int, ice_class: str) -> str:
+    """The outcome read by hand from the shipped calendar and admission table (independent
+    first, then escort; the 1 July - 15 November season for no class and Ice1-Ice3)."""
     import csv
 
     from planner.core.paths import geodata_path
 
-    with open(geodata_path("nsr_ice_rules.csv"), newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row["sea"] == sea and int(row["month"]) == month:
-                return row[ice]
-    raise KeyError(sea)
+    if ice_class in ("none", "Ice1", "Ice2", "Ice3") and not 7 <= month <= 11:
+        return "no"
+    with open(geodata_path("nsr_ice_calendar.csv"), newline="") as fh:
+        ice = next(r["ice"] for r in csv.DictReader(fh)
+                   if r["area"] == area and int(r["month"]) == month)
+    with open(geodata_path("nsr_admission.csv"), newline="") as fh:
+        cells = {r["mode"]: r[ice] for r in csv.DictReader(fh)
+                 if r["area"] == area and r["ice_class"] == ice_class}
+    return ("independent" if cells["independent"] == "yes" else
+            "escort" if cells["escort"] == "yes" else "no")
 
 
 def test_reach_meets_the_season():
     """``reach`` with a date and ice class uses the NSR only where that class may sail it
-    then (CONTRACT section 3); dikson, tiksi and pevek lie inside NSR seas."""
-    assert _rule("kara", 1, "none") == "no" and _rule("kara", 9, "none") == "independent"
+    then (CONTRACT section 3); dikson, tiksi and pevek lie inside NSR seas. The sea network
+    labels its edges by sea: a sea counts as its most restrictive area."""
+    assert _rule("kara-sw", 1, "none") == "no"
+    assert _rule("kara-ne", 10, "Arc4") == "escort"
+    assert _rule("kara-sw", 10, "Arc4") == "independent"
     winter = set(reach("severomorsk", range_nm=3500, date="2026-01-15")["id"])
-    summer = set(reach("severomorsk", range_nm=3500, date="2026-09-01")["id"])
-    assert {"dikson", "tiksi", "pevek"} <= summer
+    autumn = set(reach("severomorsk", range_nm=3500, date="2026-10-01", ice_class="Arc4",
+                       escort=True)["id"])
+    assert {"dikson", "tiksi", "pevek"} <= autumn
     assert not {"dikson", "tiksi", "pevek"} & winter
     assert {"murmansk", "arkhangelsk"} <= winter  # the Barents and White Seas stay open
-    # Arc4 in July: Kara only under escort
-    assert _rule("kara", 7, "Arc4") == "escort"
-    alone = set(reach("severomorsk", range_nm=3500, date="2026-07-10", ice_class="Arc4")["id"])
-    escorted = set(reach("severomorsk", range_nm=3500, date="2026-07-10", ice_class="Arc4",
-                         escort=True)["id"])
-    assert "dikson" in escorted and "dikson" not in alone
+    # Arc4 in October alone: the Kara Sea (its north-eastern part) only under escort
+    alone = set(reach("severomorsk", range_nm=3500, date="2026-10-01", ice_class="Arc4")["id"])
+    assert "dikson" in autumn and "dikson" not in alone
 
 
 def test_reach_area_leaves_out_closed_seas():
     r = sea_route("severomorsk", "dikson")
     point = Point(60.5382, 71.2908)  # a vertex of that route in the Kara Sea
     assert r.line.distance(point) < 0.01
-    assert reach_area("severomorsk", 3500 * 1.852, date="2026-09-01").contains(point)
+    assert reach_area("severomorsk", 3500 * 1.852, date="2026-10-01", ice_class="Arc4",
+                      escort=True).contains(point)
     assert not reach_area("severomorsk", 3500 * 1.852, date="2026-01-15").contains(point)
 
 

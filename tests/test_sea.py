@@ -261,12 +261,11 @@ def test_a_coastal_route_in_own_waters_crosses_no_third_country():
 # voyages for a ship of no ice class (the Chukchi Sea closes to it in October), a January
 # date without an ice class, an escorted Arc4 ship in July, and a voyage with no NSR at all.
 AGREEMENT_CASES = [
-    ("severomorsk", "vladivostok", "2026-08-29", "none", False),
-    # leaving on 24 Sep at 14 kn, the ship is in the East Siberian Sea on 1 October
-    ("severomorsk", "vladivostok", "2026-09-24", "none", False),
-    ("severomorsk", "vladivostok", "2026-09-30", "none", False),
+    ("severomorsk", "vladivostok", "2026-09-01", "none", False),
+    ("severomorsk", "vladivostok", "2026-10-01", "Arc4", True),
+    ("severomorsk", "vladivostok", "2026-10-25", "Arc4", True),
     ("murmansk", "vladivostok", "2026-01-15", None, False),
-    ("murmansk", "tiksi", "2026-07-01", "Arc4", True),
+    ("murmansk", "tiksi", "2026-10-01", "Arc4", True),
     ("mumbai", "murmansk", "2026-02-01", "none", False),
 ]
 
@@ -318,8 +317,10 @@ def test_route_check_map_reach_and_api_take_the_same_way(tmp_path, capsys):
     # the cases cover both answers: NSR open and NSR closed
     assert seen == {True, False}
     ways = {c[:4]: "nsr" in checked[k]["passages"] for k, c in enumerate(AGREEMENT_CASES)}
-    assert ways[("severomorsk", "vladivostok", "2026-08-29", "none")]
-    assert not ways[("severomorsk", "vladivostok", "2026-09-24", "none")]
-    assert not ways[("severomorsk", "vladivostok", "2026-09-30", "none")]
+    # no ice class: never on its own (Appendix 2); Arc4 escorted: October yes, not into
+    # November's heavy ice (calendar)
+    assert not ways[("severomorsk", "vladivostok", "2026-09-01", "none")]
+    assert ways[("severomorsk", "vladivostok", "2026-10-01", "Arc4")]
+    assert not ways[("severomorsk", "vladivostok", "2026-10-25", "Arc4")]
     assert not ways[("murmansk", "vladivostok", "2026-01-15", None)]
-    assert ways[("murmansk", "tiksi", "2026-07-01", "Arc4")]
+    assert ways[("murmansk", "tiksi", "2026-10-01", "Arc4")]

@@ -3,17 +3,27 @@ crossings and host visits call for (``OVERFLIGHT``, ``TERRITORIAL_SEA``, ``CLEAR
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from planner.checks.registry import CheckContext, register
-from planner.core.units import KM_PER_NM, fmt_minute, iso_z, to_datetime, wrap_lon
+from planner.core.caches import cached
+from planner.core.units import (
+    ISO_SECOND_FORMAT,
+    KM_PER_NM,
+    MINUTE_FORMAT,
+    fmt_minute,
+    iso_z,
+    to_datetime,
+    to_timestamp,
+    wrap_lon,
+)
 from planner.layers.catalogue import resolve_place
 from planner.layers.countries import country_name
-from planner.layers.register import file_by, lead_days
+from planner.layers.register import file_by, passage_rule, rule_text
 from planner.layers.straits import STRAITS, strait_of
 from planner.layers.territory import crossings_table
 from planner.model.findings import Finding
-from planner.routing.schedule import time_at_km
 from planner.routing.waters import in_canal
 
 STRAIT_BY_KEY = {s.key: s for s in STRAITS}
@@ -33,45 +43,149 @@ REGIME_TEXT = {
 
 def clearance_finding(country: str, asset_kind: str, event: str, start, *, nation: str,
                       asset: str, what: str, register=None, leg: int | None = None,
-                      facility: str | None = None) -> Finding | None:
-    """A ``CLEARANCE`` notice: who must ask whom, for what, entering when, and the date by
-    which to file. None when the register asks for no notice (lead time 0)."""
-    days, row = lead_days(country, asset_kind, event, register)
-    if days is None or days <= 0:
+                      facility: str | None = None, conditions: str = "") -> Finding | None:
+    """A ``CLEARANCE`` notice: who must ask whom, for what (notice or permission, from the
+    register's ``rule``), entering when, and the date by which to file; ``conditions`` are
+    appended (510-FZ: compulsory pilotage). None when the register asks for nothing (rule
+    ``none`` or lead time 0). A state with no public rule (``unknown``) gets "no public rule
+    found; ask the desk officer" with the planner-default date, never silence."""
+    rule = passage_rule(country, asset_kind, event, register)
+    if not _needs_clearance(rule):
         return None
-    deadline = file_by(start, days)
+    start_ts = to_timestamp(start)
+    deadline = file_by(start_ts, rule.lead_days)
+    return _clearance(country, event, rule, fmt_minute(start_ts), fmt_minute(deadline),
+                      to_datetime(start_ts), iso_z(deadline), nation=nation, asset=asset,
+                      what=what, leg=leg, facility=facility, conditions=conditions)
+
+
+def _needs_clearance(rule) -> bool:
+    """A register rule that asks for a notice or a clearance (not ``none``, a lead time)."""
+    return not (rule.row is None or rule.kind == "none" or rule.lead_days is None
+                or rule.lead_days <= 0)
+
+
+def _clearance(country: str, event: str, rule, start_txt: str, deadline_txt: str, start_dt,
+               deadline_iso: str, *, nation: str, asset: str, what: str, leg: int | None,
+               facility: str | None, conditions: str = "") -> Finding:
+    """The ``CLEARANCE`` finding from its register rule and formatted times (one text for the
+    single and the bulk path)."""
+    days, row = rule.lead_days, rule.row
     authority = row["authority"]
     source = row["source"]
-    default = row["country"] == "*"
-    basis = "planner default lead time" if default else "lead time from the register"
+    default = not rule.stated
+    basis = ("lead time from the register" if rule.stated else
+             "planner default lead time" if rule.default or rule.kind == "unknown" else
+             "the law states no lead time; planner default")
     # the country by name, then who grants it: a country's own row names its authority, a
     # planner-default row only the kind of clearance ("diplomatic overflight clearance")
     kind = event.replace("_", " ")
-    if default or not str(authority).strip():
-        what_kind = f"{'diplomatic ' if 'diplomatic' in str(authority) else ''}{kind} clearance"
-        who = f"from {country_name(country)} ({country})"
+    if rule.default or not str(authority).strip():
+        who = f"from {_country_name(country)} ({country})"
     else:
-        what_kind = f"{kind} clearance"
-        who = f"from {country_name(country)} ({country}), {authority}"
+        who = f"from {_country_name(country)} ({country}), {authority}"
+    if rule.kind == "notice":
+        ask = f"give prior notice of {kind} to {who[5:]}"
+    elif rule.kind == "authorization" and not rule.default:
+        ask = f"request permission (prior authorization) for {kind} {who}"
+    elif rule.kind == "authorization":
+        diplomatic = "diplomatic " if "diplomatic" in str(authority) else ""
+        ask = f"request {diplomatic}{kind} clearance {who}"
+    else:
+        ask = (f"check with the desk officer whether {_country_name(country)} ({country}) "
+               f"requires notice or authorization of {kind} (no public rule found) and, to "
+               "be safe, file")
+    extra_text = f"; {conditions}" if conditions else ""
     return Finding(
         "CLEARANCE", "info",
-        f"{nation} must request {what_kind} {who} for {asset} ({what}), entering "
-        f"{fmt_minute(start)}: file by {fmt_minute(deadline)} ({days} days; {basis})",
-        host=country, nation=nation, start=to_datetime(start), assets=[asset], leg=leg,
+        f"{nation} must {ask} for {asset} ({what}), entering "
+        f"{start_txt}: file by {deadline_txt} ({days} days; {basis}){extra_text}",
+        host=country, nation=nation, start=start_dt, assets=[asset], leg=leg,
         facility=facility,
         extra={"country": country, "event": event, "lead_days": days,
-               "file_by": iso_z(deadline), "authority": authority,
+               "file_by": deadline_iso, "authority": authority, "rule": rule.kind,
                "source": source, "default_lead_time": bool(default)})
+
+
+@cached("checks.crossings._country_name", maxsize=1024)
+def _country_name(iso3: str) -> str:
+    return country_name(iso3)
+
+
+class ClearanceBatch:
+    """``CLEARANCE`` findings for many events at once (issue 16): each lead time is looked up
+    once per (country, asset kind, event), the file-by dates and the times' texts are
+    computed for all events in one vectorised step, and the findings built last, in the
+    order the events were added (the same findings :func:`clearance_finding` gives one by
+    one)."""
+
+    def __init__(self, register=None):
+        self.register = register
+        self._rule: dict[tuple[str, str, str], object] = {}
+        self._text: dict[tuple[str, str, str], str] = {}
+        self._events: list[tuple] = []
+
+    def rule(self, country: str, asset_kind: str, event: str):
+        """:func:`~planner.layers.register.passage_rule` memoised for this batch."""
+        key = (country, asset_kind, event)
+        if key not in self._rule:
+            self._rule[key] = passage_rule(country, asset_kind, event, self.register)
+        return self._rule[key]
+
+    def text(self, country: str, asset_kind: str, event: str) -> str:
+        """:func:`~planner.layers.register.rule_text` memoised for this batch."""
+        key = (country, asset_kind, event)
+        if key not in self._text:
+            self._text[key] = rule_text(country, asset_kind, event, self.register)
+        return self._text[key]
+
+    def add(self, country: str, asset_kind: str, event: str, start_ns: int, *, nation: str,
+            asset: str, what: str, leg: int | None = None, facility: str | None = None,
+            slot: int | None = None) -> None:
+        """Queue one event entering at ``start_ns`` (ns since the epoch, UTC); ``slot`` is an
+        order key the caller may use to place the finding among its own."""
+        rule = self.rule(country, asset_kind, event)
+        if not _needs_clearance(rule):
+            return
+        self._events.append((country, event, rule.lead_days, rule, int(start_ns), nation,
+                             asset, what, leg, facility, slot))
+
+    def findings(self) -> list[tuple[int | None, Finding]]:
+        """``(slot, finding)`` for every queued event that needs a notice."""
+        ev = self._events
+        if not ev:
+            return []
+        start = pd.DatetimeIndex(np.array([e[4] for e in ev], "datetime64[ns]"), tz="UTC")
+        deadline = start - pd.to_timedelta(np.array([e[2] for e in ev], np.int64), unit="D")
+        start_txt, deadline_txt = _fmt(start, MINUTE_FORMAT), _fmt(deadline, MINUTE_FORMAT)
+        deadline_iso = _fmt(deadline, ISO_SECOND_FORMAT)
+        start_dt = start.floor("s").to_pydatetime()
+        return [(e[10], _clearance(e[0], e[1], e[3], start_txt[k],
+                                   deadline_txt[k], start_dt[k], deadline_iso[k], nation=e[5],
+                                   asset=e[6], what=e[7], leg=e[8], facility=e[9]))
+                for k, e in enumerate(ev)]
+
+
+def _fmt(times: pd.DatetimeIndex, fmt: str) -> list[str]:
+    """strftime of many times, each distinct minute formatted once."""
+    codes, uniq = pd.factorize(times)
+    texts = np.asarray(uniq.strftime(fmt), dtype=object)
+    return texts[codes].tolist()
 
 
 def crossing_findings(plan, schedule, register=None) -> list[Finding]:
     """OVERFLIGHT for third-country airspace entered by aircraft; TERRITORIAL_SEA for
     third-country territorial seas crossed by warships (straits used for transit passage
-    named as such); CLEARANCE for each that needs notice, and for host visits."""
+    named as such); CLEARANCE for each that needs notice, and for host visits.
+
+    Worked per distinct thing (issue 16): routers cache routes, so many legs share one Route;
+    the crossings of each distinct route, with the countries a leg does not count as third
+    (its own and its two ends'), are grouped once into a :class:`_Template`; each leg then
+    only places the template's distances in time (one vectorised step for all legs)."""
     legs = schedule.legs
     out: list[Finding] = []
+    batch = ClearanceBatch(register)
     if len(legs):
-        # routers cache routes, so many legs share one Route object: cross each once
         unique: dict[int, int] = {}
         routes = []
         for r in legs["route"]:
@@ -80,94 +194,150 @@ def crossing_findings(plan, schedule, register=None) -> list[Finding]:
                 routes.append(r)
         table = crossings_table(routes)
         by_route = {k: g for k, g in table.groupby("leg", sort=False)}
-        country_of = {}
-        for c in schedule.calls.itertuples(index=False):
-            country_of[(c.asset, c.seq)] = c.host
+        calls = schedule.calls
+        host_of = dict(zip(zip(calls["asset"], calls["seq"], strict=True), calls["host"],
+                           strict=True))
+        templates: dict[tuple, _Template | None] = {}
+        uses: list[tuple[int, object, _Template]] = []
         for i, leg in enumerate(legs.itertuples(index=False)):
-            rows = by_route.get(unique[id(leg.route)])
-            if rows is None:
+            ri = unique[id(leg.route)]
+            if ri not in by_route:
                 continue
-            own = {leg.nation, country_of.get((leg.asset, leg.seq - 1)),
-                   country_of.get((leg.asset, leg.seq))}
-            rows = rows[~rows["iso3"].isin(own)]
-            if len(rows):
-                out += _leg_crossing_findings(leg, i, rows, register)
-    out += visit_clearances(plan, schedule, register)
-    return out
+            own = tuple(sorted({str(c) for c in (
+                leg.nation, host_of.get((leg.asset, leg.seq - 1)),
+                host_of.get((leg.asset, leg.seq))) if isinstance(c, str)}))
+            key = (ri, own, leg.kind, tuple(leg.passages))
+            if key not in templates:
+                rows = by_route[ri]
+                rows = rows[~rows["iso3"].isin(set(own))]
+                templates[key] = _Template.of(leg, rows) if len(rows) else None
+            t = templates[key]
+            if t is not None:
+                uses.append((i, leg, t))
+        out += _place_templates(uses, batch)
+    visit_clearances(plan, schedule, register, batch=batch)
+    # each crossing's clearance right after it (slot: its index + 1), the visits' last
+    merged: list[Finding] = []
+    queued = batch.findings()
+    j = 0
+    for k, f in enumerate(out):
+        merged.append(f)
+        while j < len(queued) and queued[j][0] == k + 1:
+            merged.append(queued[j][1])
+            j += 1
+    return merged + [f for _, f in queued[j:]]
 
 
-def _leg_crossing_findings(leg, i: int, rows: pd.DataFrame, register) -> list[Finding]:
-    """One finding per third country a leg enters (all its stretches inside merged), one per
-    strait transited; with the clearance each calls for."""
+class _Template:
+    """The crossings of one distinct (route, countries not third, kind): per third country
+    (all its stretches merged) and per strait transited, the km the asset enters and leaves,
+    the km inside, the stretches and the map segment. A leg turns it into findings by its
+    departure time and sailing speed."""
+
+    __slots__ = ("kind", "countries", "straits", "kms")
+
+    def __init__(self, kind, countries, straits):
+        self.kind = kind
+        self.countries = countries  # (iso3, entry_km, exit_km, inside_km, n_stretches, seg)
+        self.straits = straits  # (strait, states, entry_km, exit_km, inside_km, seg)
+        self.kms = np.array([k for c in countries for k in (c[1], c[2])]
+                            + [k for s in straits for k in (s[2], s[3])], float)
+
+    @classmethod
+    def of(cls, leg, rows: pd.DataFrame) -> _Template:
+        straits: dict[str, list] = {}
+        strait_of = [None] * len(rows)
+        if leg.kind == "warship":
+            for k, row in enumerate(rows.itertuples(index=False)):
+                strait_of[k] = _strait_for(leg, row)
+        rows = rows.assign(strait_name=strait_of)
+        if leg.kind == "warship":  # a canal is passed under its convention, not territorial sea
+            rows = rows[~in_canal(leg.route, rows["entry_km"].to_numpy(),
+                                  rows["exit_km"].to_numpy())]
+        for row in rows[rows["strait_name"].notna()].itertuples(index=False):
+            seg = _segment(leg.route, row.entry_km, row.exit_km)
+            straits.setdefault(row.strait_name, []).append(
+                (row.iso3, row.entry_km, row.exit_km, row.distance_km, seg))
+        countries = []
+        for iso3, grp in rows[rows["strait_name"].isna()].groupby("iso3", sort=False):
+            longest = grp.loc[grp["distance_km"].idxmax()]
+            seg = _segment(leg.route, longest["entry_km"], longest["exit_km"])
+            countries.append((iso3, float(grp["entry_km"].min()), float(grp["exit_km"].max()),
+                              float(grp["distance_km"].sum()), len(grp), seg))
+        strait_rows = []
+        for strait, parts in straits.items():
+            strait_rows.append((strait, sorted({p[0] for p in parts}),
+                                float(min(p[1] for p in parts)), float(max(p[2] for p in parts)),
+                                sum(p[3] for p in parts), max(parts, key=lambda p: p[3])[4]))
+        return cls(leg.kind, countries, strait_rows)
+
+
+def _place_templates(uses: list[tuple[int, object, _Template]],
+                     batch: ClearanceBatch) -> list[Finding]:
+    """The findings of every (leg, template) use: all entry and exit times computed at once
+    (the leg sails at ``sail_kmh`` from ``depart``, rounded to the minute as
+    :func:`~planner.routing.schedule.time_at_km` is), then one finding per country and
+    strait, each crossing's clearance queued on ``batch``."""
+    if not uses:
+        return []
+    counts = np.array([len(t.kms) for _, _, t in uses])
+    kms = np.concatenate([t.kms for _, _, t in uses])
+    depart = pd.DatetimeIndex([leg.depart for _, leg, _ in uses]).tz_convert("UTC").as_unit("ns")
+    sail = np.array([leg.sail_kmh for _, leg, _ in uses], float)
+    base = np.repeat(depart.asi8, counts)
+    times = (pd.DatetimeIndex(base, tz="UTC")
+             + pd.to_timedelta(kms / np.repeat(sail, counts), unit="h")).round("min")
+    texts = _fmt(times, MINUTE_FORMAT)
+    stamps = times.to_pydatetime()
+    ns = times.as_unit("ns").asi8
     out: list[Finding] = []
-
-    def at(km: float) -> pd.Timestamp:
-        return time_at_km(leg.depart, leg.sail_kmh, km).round("min")
-
-    name = _leg_name(leg)
-    straits: dict[str, list] = {}
-    strait_of = [None] * len(rows)
-    if leg.kind == "warship":
-        for k, row in enumerate(rows.itertuples(index=False)):
-            strait_of[k] = _strait_for(leg, row)
-    rows = rows.assign(strait_name=strait_of)
-    if leg.kind == "warship":  # a canal is passed under its convention, not territorial sea
-        rows = rows[~in_canal(leg.route, rows["entry_km"].to_numpy(),
-                              rows["exit_km"].to_numpy())]
-    for row in rows[rows["strait_name"].notna()].itertuples(index=False):
-        seg = _segment(leg.route, row.entry_km, row.exit_km)
-        straits.setdefault(row.strait_name, []).append(
-            (row.iso3, at(row.entry_km), at(row.exit_km), row.distance_km, seg))
-    for iso3, grp in rows[rows["strait_name"].isna()].groupby("iso3", sort=False):
-        entry, exit_ = at(grp["entry_km"].min()), at(grp["exit_km"].max())
-        inside_km = float(grp["distance_km"].sum())
-        longest = grp.loc[grp["distance_km"].idxmax()]
-        seg = _segment(leg.route, longest["entry_km"], longest["exit_km"])
-        stretches = f", {len(grp)} stretches" if len(grp) > 1 else ""
-        if leg.kind == "aircraft":
+    pos = 0
+    for i, leg, t in uses:
+        name = _leg_name(leg)
+        who = f"{leg.asset} ({leg.nation})"
+        for iso3, _, _, inside_km, n, seg in t.countries:
+            entry_txt, exit_txt = texts[pos], texts[pos + 1]
+            entry, exit_ = stamps[pos], stamps[pos + 1]
+            stretches = f", {n} stretches" if n > 1 else ""
+            if t.kind == "aircraft":
+                out.append(Finding(
+                    "OVERFLIGHT", "warning",
+                    f"{who} flies through {iso3} airspace on {name} from "
+                    f"{entry_txt} to {exit_txt} "
+                    f"({inside_km:,.0f} km inside{stretches}); diplomatic overflight "
+                    "clearance needed",
+                    host=iso3, nation=leg.nation, start=entry, end=exit_,
+                    value=round(inside_km, 1), unit="km", assets=[leg.asset], leg=i,
+                    segment=seg))
+                batch.add(iso3, "aircraft", "overflight", ns[pos], nation=leg.nation,
+                          asset=leg.asset, what=f"overflight on {name}", leg=i,
+                          slot=len(out))
+            else:
+                out.append(Finding(
+                    "TERRITORIAL_SEA", "warning",
+                    f"{who} passes through {iso3} territorial sea on {name} from "
+                    f"{entry_txt} to {exit_txt} "
+                    f"({inside_km / KM_PER_NM:,.0f} nm inside{stretches}): "
+                    f"innocent passage; {batch.text(iso3, 'warship', 'territorial_sea')}",
+                    host=iso3, nation=leg.nation, start=entry, end=exit_,
+                    value=round(inside_km / KM_PER_NM, 1), unit="nm", assets=[leg.asset],
+                    leg=i, segment=seg,
+                    extra={"rule": batch.rule(iso3, "warship", "territorial_sea").kind}))
+                batch.add(iso3, "warship", "territorial_sea", ns[pos], nation=leg.nation,
+                          asset=leg.asset, what=f"passage on {name}", leg=i, slot=len(out))
+            pos += 2
+        for strait, states, _, _, inside_km, seg in t.straits:
+            inside_nm = inside_km / KM_PER_NM
             out.append(Finding(
-                "OVERFLIGHT", "warning",
-                f"{leg.asset} ({leg.nation}) flies through {iso3} airspace on {name} from "
-                f"{fmt_minute(entry)} to {fmt_minute(exit_)} "
-                f"({inside_km:,.0f} km inside{stretches}); diplomatic overflight clearance needed",
-                host=iso3, nation=leg.nation, start=to_datetime(entry), end=to_datetime(exit_),
-                value=round(inside_km, 1), unit="km", assets=[leg.asset], leg=i,
-                segment=seg))
-            c = clearance_finding(iso3, "aircraft", "overflight", entry, nation=leg.nation,
-                                  asset=leg.asset, what=f"overflight on {name}",
-                                  register=register, leg=i)
-            if c:
-                out.append(c)
-            continue
-        out.append(Finding(
-            "TERRITORIAL_SEA", "warning",
-            f"{leg.asset} ({leg.nation}) passes through {iso3} territorial sea on {name} from "
-            f"{fmt_minute(entry)} to {fmt_minute(exit_)} "
-            f"({inside_km / KM_PER_NM:,.0f} nm inside{stretches}): "
-            "innocent passage; check the coastal state's notice rules",
-            host=iso3, nation=leg.nation, start=to_datetime(entry), end=to_datetime(exit_),
-            value=round(inside_km / KM_PER_NM, 1), unit="nm", assets=[leg.asset], leg=i,
-            segment=seg))
-        c = clearance_finding(iso3, "warship", "territorial_sea", entry, nation=leg.nation,
-                              asset=leg.asset, what=f"passage on {name}", register=register,
-                              leg=i)
-        if c:
-            out.append(c)
-    for strait, parts in straits.items():
-        states = sorted({p[0] for p in parts})
-        entry = min(p[1] for p in parts)
-        exit_ = max(p[2] for p in parts)
-        inside_nm = sum(p[3] for p in parts) / KM_PER_NM
-        seg = max(parts, key=lambda p: p[3])[4]
-        out.append(Finding(
-            "TERRITORIAL_SEA", "info",
-            f"{leg.asset} ({leg.nation}) transits the {STRAIT_BY_KEY[strait].name} on {name} "
-            f"from {fmt_minute(entry)} to {fmt_minute(exit_)} "
-            f"({inside_nm:,.0f} nm inside the territorial seas of {', '.join(states)}): "
-            f"{REGIME_TEXT[STRAIT_BY_KEY[strait].regime]}",
-            host=states[0], nation=leg.nation, start=to_datetime(entry), end=to_datetime(exit_),
-            value=round(inside_nm, 1), unit="nm", assets=[leg.asset], leg=i, segment=seg,
-            extra={"strait": strait, "states": states}))
+                "TERRITORIAL_SEA", "info",
+                f"{who} transits the {STRAIT_BY_KEY[strait].name} on {name} from "
+                f"{texts[pos]} to {texts[pos + 1]} "
+                f"({inside_nm:,.0f} nm inside the territorial seas of {', '.join(states)}): "
+                f"{REGIME_TEXT[STRAIT_BY_KEY[strait].regime]}",
+                host=states[0], nation=leg.nation, start=stamps[pos], end=stamps[pos + 1],
+                value=round(inside_nm, 1), unit="nm", assets=[leg.asset], leg=i, segment=seg,
+                extra={"strait": strait, "states": list(states)}))
+            pos += 2
     return out
 
 
@@ -175,8 +345,6 @@ def _strait_for(leg, row) -> str | None:
     """The strait used for international navigation a territorial-sea stretch lies in (its
     midpoint inside the strait's area of :data:`planner.layers.straits.STRAITS`, the country
     one of the strait's states), or None. Canals are not straits (see :func:`in_canal`)."""
-    import numpy as np
-
     mid_km = (row.entry_km + row.exit_km) / 2
     cum = leg.route.cumulative_km()
     lon = wrap_lon(float(np.interp(mid_km, cum, leg.route.lons)))
@@ -193,8 +361,6 @@ def _leg_name(leg) -> str:
 
 
 def _segment(route, a_km: float, b_km: float) -> list[tuple[float, float]]:
-    import numpy as np
-
     cum = route.cumulative_km()
     lons, lats = np.asarray(route.lons), np.asarray(route.lats)
     inner = (cum > a_km) & (cum < b_km)
@@ -203,30 +369,39 @@ def _segment(route, a_km: float, b_km: float) -> list[tuple[float, float]]:
     return [pa, *zip(lons[inner].tolist(), lats[inner].tolist(), strict=True), pb]
 
 
-def visit_clearances(plan, schedule, register=None) -> list[Finding]:
+def visit_clearances(plan, schedule, register=None,
+                     batch: ClearanceBatch | None = None) -> list[Finding]:
     """CLEARANCE for calls in another state's territory (the other party's or a third
     country's: Singapore, Port Said, Tashkent): port calls for warships, landings for
     aircraft. A call counts when the asset stays there, or when it is a port or air base
     (a refuelling stop of no length is still a port call or a landing); an asset's starting
     point (first call without a given arrival) is not a visit. A call of no length at a
-    place of the plan's ``friendly`` list is a refuelling stop too, whatever its kind."""
+    place of the plan's ``friendly`` list is a refuelling stop too, whatever its kind.
+
+    With ``batch`` the findings are queued on it (and [] returned)."""
     friendly = {resolve_place(p, plan.facilities).id for p in plan.friendly}
-    out = []
-    for c in schedule.calls.itertuples(index=False):
-        if not isinstance(c.host, str) or c.host == c.nation:
-            continue
-        if c.seq == 0 and not c.arrive_given:
-            continue
-        if not (c.depart > c.arrive or c.open_ended or c.facility_kind in ("port", "airbase")
-                or c.at in friendly):
-            continue
-        event = "port_call" if c.kind == "warship" else "landing"
-        f = clearance_finding(c.host, c.kind, event, c.arrive, nation=c.nation,
-                              asset=c.asset, what=f"{event.replace('_', ' ')} at {c.at}",
-                              register=register, facility=c.at)
-        if f:
-            out.append(f)
-    return out
+    own = batch is None
+    batch = ClearanceBatch(register) if own else batch
+    calls = schedule.calls
+    if len(calls):
+        host = calls["host"]
+        abroad = host.map(lambda h: isinstance(h, str)).to_numpy(bool) & (
+            host.to_numpy() != calls["nation"].to_numpy())
+        start = ~((calls["seq"].to_numpy() == 0) & ~calls["arrive_given"].to_numpy(bool))
+        stays = ((calls["depart"] > calls["arrive"]).to_numpy(bool)
+                 | calls["open_ended"].to_numpy(bool)
+                 | calls["facility_kind"].isin(("port", "airbase")).to_numpy(bool)
+                 | calls["at"].isin(friendly).to_numpy(bool))
+        keep = abroad & start & stays
+        c = calls[keep]
+        arrive_ns = pd.DatetimeIndex(c["arrive"]).tz_convert("UTC").as_unit("ns").asi8
+        for k, (h, kind, nation, asset, at) in enumerate(zip(
+                c["host"], c["kind"], c["nation"], c["asset"], c["at"], strict=True)):
+            event = "port_call" if kind == "warship" else "landing"
+            batch.add(h, kind, event, arrive_ns[k], nation=nation, asset=asset,
+                      what=f"{event.replace('_', ' ')} at {at}", facility=at,
+                      slot=1 << 62)
+    return [f for _, f in batch.findings()] if own else []
 
 
 @register("crossings")

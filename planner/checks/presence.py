@@ -13,6 +13,7 @@ integer microseconds since the epoch (UTC) in ``start_us``/``end_us``.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import astuple, dataclass, fields
 
 import numpy as np
@@ -241,6 +242,9 @@ def _sweep_group(host: str, nation: str, g: pd.DataFrame, caps: dict[str, int]):
     findings: list[Finding] = []
     head: list[dict] = []
     who = g["who"].to_numpy()
+    facility = g["facility"].to_numpy(object)
+    lat = pd.to_numeric(g["lat"], errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(g["lon"], errors="coerce").to_numpy(float)
     for k, cat in enumerate(CATEGORIES):
         c = counts[:, k]
         peak_i = int(np.argmax(c))
@@ -265,21 +269,22 @@ def _sweep_group(host: str, nation: str, g: pd.DataFrame, caps: dict[str, int]):
             end = _from_us(t_at[b]) if b < len(t_at) else None
             f = _cap_finding(host, nation, cat, int(c[i]), _from_us(t_at[a]), end, limit,
                              sorted(set(who[here].tolist())))
-            _place_at_busiest_facility(f, g[here])
+            _place_at_busiest_facility(f, facility[here], lat[here], lon[here])
             findings.append(f)
     return presence, findings, head
 
 
-def _place_at_busiest_facility(f: Finding, present: pd.DataFrame) -> None:
+def _place_at_busiest_facility(f: Finding, facility: np.ndarray, lat: np.ndarray,
+                               lon: np.ndarray) -> None:
     """Put a cap finding on the map at the host facility holding most of those present at
-    the peak (ties: the first in alphabetical order)."""
-    located = present[present["facility"].notna() & present["lat"].notna()]
-    if not len(located):
+    the peak (ties: the first in alphabetical order); arrays of those present."""
+    ok = pd.notna(facility) & pd.notna(lat)
+    if not ok.any():
         return
-    busiest = located.groupby("facility")["who"].count().sort_index()
-    fac = busiest.idxmax()
-    row = located[located["facility"] == fac].iloc[0]
-    f.facility, f.lat, f.lon = str(fac), float(row["lat"]), float(row["lon"])
+    counts = Counter(facility[ok].tolist())
+    fac = min(counts, key=lambda k: (-counts[k], k))
+    j = int(np.flatnonzero(ok & (facility == fac))[0])
+    f.facility, f.lat, f.lon = str(fac), float(lat[j]), float(lon[j])
 
 
 def _cap_finding(host, nation, cat, value, start, end, limit, assets) -> Finding:

@@ -12,16 +12,19 @@ chain, the advice names the third-country ports or bases that, added to ``friend
 from __future__ import annotations
 
 import datetime as dt
+import math
 
+import numpy as np
 import pandas as pd
 
 from planner.checks.registry import CheckContext, register
-from planner.checks.tankers import tanker_advice, topups
+from planner.checks.tankers import TankerIndex
 from planner.core.units import KM_PER_NM, fmt_minute, iso_z, to_datetime
 from planner.layers.catalogue import Place, facilities, resolve_place
 from planner.layers.register import file_by, lead_days
 from planner.model.findings import Finding
-from planner.routing.refuel import Chain, chains
+from planner.routing.hop_time import HopTiming
+from planner.routing.refuel import Chain, chain_to
 from planner.routing.schedule import route_leg
 
 #: Most refuelling stops a RANGE finding proposes.
@@ -83,16 +86,19 @@ def hop_router(asset, call_to, depart: dt.datetime):
     return hop
 
 
-def stop_clearances(chain: Chain, asset, depart: dt.datetime, register=None) -> list[dict]:
+def stop_clearances(chain: Chain, asset, depart: dt.datetime, register=None,
+                    lead=None) -> list[dict]:
     """The port-call (warships) or landing (aircraft) clearance each stop of a chain needs
     outside the asset's own territory: country, event, authority, lead days, the time the
-    asset gets there at its planning speed and the file-by date."""
+    asset gets there at its planning speed and the file-by date. ``lead`` is a memoised
+    ``lead_days`` (default: the register's own lookup)."""
     event = "port_call" if asset.kind == "warship" else "landing"
     out = []
     for stop, km in zip(chain.stops, chain.arrive_km(), strict=True):
         if not stop.country or stop.country == asset.nation:
             continue
-        days, row = lead_days(stop.country, asset.kind, event, register)
+        days, row = (lead(stop.country, asset.kind, event) if lead is not None
+                     else lead_days(stop.country, asset.kind, event, register))
         if not days or days <= 0:
             continue
         arrive = depart + dt.timedelta(hours=km / asset.speed_kmh)
@@ -122,17 +128,31 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
     """``RANGE`` for legs longer than the asset's unrefuelled range, naming the fewest
     refuelling stops (then the shortest extra distance) that would make the leg, routed as
     the leg is, and the clearances those stops need; or, when none exists, the third-country
-    places that added to ``friendly`` would make one."""
+    places that added to ``friendly`` would make one.
+
+    Worked per distinct thing (issue 16): the refuelling search is run once per (origin,
+    destination, asset's routing figures, call options) and departure window
+    (:class:`~planner.routing.hop_time.HopTiming`: the departures in which every hop it
+    routed is routed the same way), and shared by the legs leaving in that window; lead
+    times are looked up once per (country, kind, event)."""
+    legs = schedule.legs
+    if not len(legs):
+        return []
+    far = np.flatnonzero(legs["distance_km"].to_numpy(float) > legs["range_km"].to_numpy(float))
+    if not far.size:
+        return []
     out = []
     by_id = {a.id: a for a in plan.assets}
-    for i, leg in enumerate(schedule.legs.itertuples(index=False)):
-        if leg.distance_km <= leg.range_km:
-            continue
+    searches = _Searches(plan)
+    lead = _LeadTimes(register)
+    tankers_of = TankerIndex(plan, schedule)
+    for i, leg in zip(far.tolist(), legs.iloc[far].itertuples(index=False), strict=True):
         asset = by_id[leg.asset]
         call_from = asset.itinerary[leg.seq - 1]
         call_to = asset.itinerary[leg.seq]
-        tankers, refused = (topups(schedule, call_from.at, call_to.at, leg.depart, leg.asset,
-                                   call_to.refuel_by) if call_to.refuel_by else ([], []))
+        tankers, refused = (tankers_of.topups(call_from.at, call_to.at, leg.depart, leg.asset,
+                                              call_to.refuel_by)
+                            if call_to.refuel_by else ([], []))
         if leg.distance_km <= leg.range_km * (1 + len(tankers)):
             continue  # in range with one full top-up per tanker flying the leg with it
         unit = "nm" if leg.mode == "sea" else "km"
@@ -140,36 +160,30 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
         need = leg.distance_km * scale
         have = leg.range_km * scale
         depart = pd.Timestamp(leg.depart).to_pydatetime()
-        usable = refuel_candidates(plan, asset.nation, asset.kind)
-        hop = hop_router(asset, call_to, depart)
-        o, d = call_from.place, call_to.place
-        found = chains(o, leg.range_km, list(usable.values()), hop, max_stops=MAX_STOPS,
-                       targets=[d]).get(d.id)
+        found, opened = searches.advice(asset, call_from, call_to, leg.range_km, depart)
         extra: dict = {"stops": None}
         if found is not None:
-            rows = stop_clearances(found, asset, depart, register)
+            rows = stop_clearances(found, asset, depart, register, lead=lead)
             fix = f"refuel at {_chain_text(found, leg.distance_km, scale, unit)}" + (
                 _clearance_text(rows))
             extra = {"stops": found.stop_ids, "stop_clearances": rows,
                      "chain_km": round(found.distance_km, 3)}
         else:
-            more = third_country_candidates(plan, asset.nation, asset.kind, usable)
-            opened = chains(o, leg.range_km, list(usable.values()), hop, max_stops=MAX_STOPS,
-                            targets=[d], extra=more).get(d.id) if more else None
             fix = ("no chain of refuelling stops at places this nation may use (own, partner, "
                    "plan's friendly list) makes it")
             if opened is not None:
                 names = " and ".join(p.id for p in opened.added)
                 fix += (f"; adding {names} to `friendly` gives "
                         f"{_chain_text(opened, leg.distance_km, scale, unit)}"
-                        + _clearance_text(stop_clearances(opened, asset, depart, register)))
+                        + _clearance_text(stop_clearances(opened, asset, depart, register,
+                                                          lead=lead)))
                 extra["friendly_to_add"] = [p.id for p in opened.added]
                 extra["stops_if_added"] = opened.stop_ids
             else:
                 fix += "; no third-country port or base in reach would either: add a tanker"
         if leg.mode == "air":
-            fix += tanker_advice(plan, schedule, call_from.at, call_to.at, leg.depart,
-                                 leg.asset, asset.nation, leg.distance_km, leg.range_km)
+            fix += tankers_of.advice(call_from.at, call_to.at, leg.depart, leg.asset,
+                                     asset.nation, leg.distance_km, leg.range_km)
         if call_to.refuel_by:
             inflight = (f"; in-flight refuelling from {', '.join(tankers)} gives "
                         f"{leg.range_km * (1 + len(tankers)) * scale:,.0f} {unit}"
@@ -184,6 +198,82 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
             value=round(need, 1), limit=round(have, 1), unit=unit, assets=[leg.asset], leg=i,
             extra=extra))
     return out
+
+
+class _LeadTimes:
+    """``lead_days`` memoised per (country, asset kind, event) for one check run."""
+
+    def __init__(self, register=None):
+        self.register = register
+        self._memo: dict[tuple[str, str, str], tuple] = {}
+
+    def __call__(self, country: str, asset_kind: str, event: str):
+        key = (country, asset_kind, event)
+        if key not in self._memo:
+            self._memo[key] = lead_days(country, asset_kind, event, self.register)
+        return self._memo[key]
+
+
+class _Searches:
+    """Refuelling searches shared by the legs they hold for: keyed by (asset kind, nation,
+    routing figures, range, origin, destination, call options), each with the window of
+    departures (epoch seconds) it is valid in."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        self._groups: dict[tuple, list[tuple[float, float, object, object]]] = {}
+        self._timing: dict[tuple, HopTiming] = {}
+        self._usable: dict[tuple[str, str], list[Place]] = {}
+        self._more: dict[tuple[str, str], list[Place]] = {}
+
+    def _candidates(self, asset) -> tuple[list[Place], list[Place]]:
+        key = (asset.nation, asset.kind)
+        if key not in self._usable:
+            usable = refuel_candidates(self.plan, asset.nation, asset.kind)
+            self._usable[key] = list(usable.values())
+            self._more[key] = third_country_candidates(self.plan, asset.nation, asset.kind,
+                                                       usable)
+        return self._usable[key], self._more[key]
+
+    def advice(self, asset, call_from, call_to, range_km: float, depart: dt.datetime):
+        """``(chain at usable places or None, chain opened by third-country places or
+        None)`` for a leg leaving at ``depart``."""
+        o, d = call_from.place, call_to.place
+        route_key = (asset.kind, asset.nation, asset.ice_class, asset.speed_kmh,
+                     tuple(call_to.avoid), tuple(call_to.deny), call_to.waters,
+                     call_to.escort is not None)
+        key = (*route_key, float(range_km), o.id, d.id)
+        t_s = (depart - _EPOCH).total_seconds()
+        entries = self._groups.setdefault(key, [])
+        for lo, hi, found, opened in entries:
+            if lo <= t_s < hi:
+                return found, opened
+        if route_key not in self._timing:
+            self._timing[route_key] = HopTiming(asset, call_to.avoid, call_to.waters,
+                                                call_to.escort)
+        timing = self._timing[route_key]
+        window = [-math.inf, math.inf]
+        routed = hop_router(asset, call_to, depart)
+
+        def hop(a: Place, b: Place, after_km: float):
+            off_s = after_km / asset.speed_kmh * 3600.0
+            r, lo, hi = timing.hop(a, b, t_s + off_s, lambda: routed(a, b, after_km))
+            window[0], window[1] = max(window[0], lo - off_s), min(window[1], hi - off_s)
+            if isinstance(r, ValueError):
+                raise r
+            return r
+
+        usable, more = self._candidates(asset)
+        found = chain_to(o, d, range_km, usable, hop, max_stops=MAX_STOPS)
+        opened = None
+        if found is None and more:
+            opened = chain_to(o, d, range_km, usable, hop, max_stops=MAX_STOPS, extra=more)
+        if window[0] < window[1]:
+            entries.append((window[0], window[1], found, opened))
+        return found, opened
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @register("schedule")

@@ -10,6 +10,7 @@ from planner.checks import (  # noqa: F401  (they register)
     crossings,
     facility,
     nsr,
+    nsr_limit,
     presence,
     range,
     units,

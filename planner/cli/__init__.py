@@ -39,12 +39,13 @@ def _bad_input_errors() -> tuple[type[Exception], ...]:
     place, no route with those passages avoided or countries denied, a bad agreement or
     register file): each is the user's input, reported as exit 2, never an internal error."""
     from planner.layers.catalogue import UnknownPlace
+    from planner.layers.nsr_rules import CalendarError
     from planner.layers.register import RegisterError
     from planner.model.agreement import AgreementError
     from planner.routing.air import NoRoute
     from planner.routing.sea import NoSeaRoute
 
-    return (UnknownPlace, NoRoute, NoSeaRoute, AgreementError, RegisterError)
+    return (UnknownPlace, NoRoute, NoSeaRoute, AgreementError, RegisterError, CalendarError)
 
 
 def _terminate(signum, frame):  # turn SIGTERM into a clean exit so temp files are removed
@@ -65,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:  # not in the main thread
         pass
     try:
+        calendar = getattr(args, "ice_calendar", None)
+        if calendar:
+            from planner.layers.nsr_rules import ice_calendar_in_force
+
+            with ice_calendar_in_force(calendar):
+                return COMMANDS[args.command](args)
         return COMMANDS[args.command](args)
     except PlanError as exc:
         for problem in exc.problems:

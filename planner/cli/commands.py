@@ -60,7 +60,8 @@ def cmd_check(args) -> int:
         bar.step("checking")
         report = plan.check(transit=args.transit, register=register)
         bar.step("writing the report")
-        out = _report_text(report, args.format)
+        # JSON goes out as a stream after the other outputs; text formats are built whole
+        out = None if args.format == "json" else _report_text(report, args.format)
     finally:
         bar.close()
     if args.timeline:
@@ -71,7 +72,10 @@ def cmd_check(args) -> int:
         from planner.layers.register import write_clearance_csv
 
         write_clearance_csv(report, args.clearances)
-    sys.stdout.write(out)
+    if out is None:
+        report.write_json(sys.stdout)
+    else:
+        sys.stdout.write(out)
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 

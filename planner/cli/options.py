@@ -142,6 +142,10 @@ def _add_global(p: argparse.ArgumentParser, top: bool) -> None:
     default = False if top else argparse.SUPPRESS
     p.add_argument("--debug", action="store_true", default=default,
                    help="show tracebacks of internal errors")
+    p.add_argument("--ice-calendar", metavar="FILE.csv", default=None if top else
+                   argparse.SUPPRESS,
+                   help="your typical-ice calendar for the NSR (columns area, month, ice: "
+                        "heavy|medium|light) instead of the shipped planning assumption")
 
 
 def _parser() -> argparse.ArgumentParser:

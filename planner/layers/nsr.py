@@ -1,6 +1,7 @@
-"""The Northern Sea Route: its seas (``geodata/nsr_seas.geojson``) and which ice classes may
-sail each sea in each month (``geodata/nsr_ice_rules.csv``, derived in geodata/SOURCES.md
-from the NSR Rules of Navigation, Government Decree No. 1487 of 18 Sep 2020, Appendix 2).
+"""The Northern Sea Route: its seven areas (``geodata/nsr_seas.geojson``) and the one test of
+NSR admissibility (:func:`closures`), from the admission criteria and the typical-ice calendar
+of :mod:`planner.layers.nsr_rules` (Rules of Navigation in the water area of the NSR,
+Appendix 2; geodata/SOURCES.md).
 """
 
 from __future__ import annotations
@@ -17,74 +18,79 @@ from planner.core.caches import once
 from planner.core.paths import geodata_path
 from planner.core.units import month_of, to_timestamp, wrap_lon
 from planner.layers.geodesy import GEOD, Polyline, prepare_shared
+from planner.layers.nsr_rules import (
+    AREAS,
+    ICE_CLASSES,
+    SEASON_CLOSES,
+    SEASON_LIMITED,
+    Admission,
+    admission,
+    admission_table,
+    is_admissible,
+    normalise_ice_class,
+)
 
-ICE_CLASSES = ("none", "Arc4", "Arc5", "Arc6", "Arc7", "Arc8", "Arc9")
+__all__ = ["AREAS", "ICE_CLASSES", "SAILABLE", "Admission", "Closure", "SeaRun", "admissible",
+           "admission", "closures", "closures_of_runs", "ice_rules", "normalise_ice_class",
+           "nsr_seas", "permitted", "rule", "sea_name", "sea_runs", "unsourced_uses"]
+
 #: Rule outcomes that let a ship sail (alone or behind an icebreaker).
 SAILABLE = ("independent", "escort")
-#: Southernmost latitude of any NSR sea in ``geodata/nsr_seas.geojson`` (Kara Sea and Chukchi
+#: Southernmost latitude of any NSR area in ``geodata/nsr_seas.geojson`` (Kara Sea and Chukchi
 #: Sea limits at 66 N): a route that stays south of it enters none.
 NSR_SOUTH_LAT = 66.0
+_SEA_NAMES = {"kara": "Kara Sea", "laptev": "Laptev Sea", "east-siberian": "East Siberian Sea",
+              "chukchi": "Chukchi Sea"}
 
 
 @once("layers.nsr.nsr_seas")
 def nsr_seas() -> gpd.GeoDataFrame:
-    """The NSR seas as a GeoDataFrame (EPSG:4326): columns ``sea`` (id), ``name``, geometry
-    (prepared for the point tests threads share)."""
+    """The NSR areas as a GeoDataFrame (EPSG:4326): columns ``sea`` (the area id, e.g.
+    ``kara-sw``), ``parent`` (the sea, ``kara``), ``name``, geometry (prepared for the point
+    tests threads share)."""
     seas = gpd.read_file(geodata_path("nsr_seas.geojson"))
+    if "parent" not in seas.columns:  # a four-sea file: each sea is its own area
+        seas["parent"] = seas["sea"]
     prepare_shared(seas.geometry.values)
     return seas
 
 
 def sea_name(sea: str) -> str:
-    """Display name of a sea id (``kara`` -> ``Kara Sea``)."""
+    """Display name of an area or sea id (``kara-sw`` -> ``Kara Sea, south-western part``)."""
     names = dict(zip(nsr_seas()["sea"], nsr_seas()["name"], strict=True))
-    return names.get(sea, sea)
+    return names.get(sea, _SEA_NAMES.get(sea, sea))
 
 
-@once("layers.nsr.ice_rules")
 def ice_rules() -> pd.DataFrame:
-    """The ice-class table: one row per (sea, month) with the typical ice conditions and, for
-    each class in :data:`ICE_CLASSES`, ``independent``, ``escort`` or ``no``."""
-    return pd.read_csv(geodata_path("nsr_ice_rules.csv"))
-
-
-def normalise_ice_class(ice_class: str | None) -> str:
-    """``arc7`` -> ``Arc7``; ``None``/``""``/``none`` -> ``none``. Raises ValueError."""
-    text = "none" if ice_class is None else str(ice_class).strip()
-    for c in ICE_CLASSES:
-        if text.lower() == c.lower():
-            return c
-    raise ValueError(f"unknown ice class {ice_class!r}; use one of {', '.join(ICE_CLASSES)}")
+    """The admission table (:func:`planner.layers.nsr_rules.admission_table`)."""
+    return admission_table()
 
 
 def rule(ice_class: str | None, sea: str, month: int) -> str:
-    """``independent``, ``escort`` or ``no`` for a class in a sea in a month (1-12)."""
-    c = normalise_ice_class(ice_class)
-    row = _rule_lookup().get((sea, int(month)))
-    if row is None:
-        raise ValueError(f"no NSR ice rule for sea {sea!r} month {month}")
-    return row[c]
+    """``independent``, ``escort`` or ``no`` for a class in an area (or sea: its most
+    restrictive area) in a month (1-12), in the calendar's typical ice; November counts as
+    open to the season-limited classes (their season ends on 15 November)."""
+    return admission(ice_class, sea, int(month)).outcome
 
 
 def permitted(ice_class: str | None, sea: str, month: int) -> bool:
-    """True if a ship of that ice class may sail that NSR sea in that month in typical ice
-    conditions (independently or under icebreaker escort)."""
+    """True if a ship of that ice class may sail that area in that month in typical ice
+    (independently or under icebreaker escort)."""
     return rule(ice_class, sea, month) in SAILABLE
 
 
 def admissible(ice_class: str | None, sea: str, month: int, escort: bool = False) -> bool:
-    """True if a ship of that ice class may sail that sea in that month as planned: alone
+    """True if a ship of that ice class may sail that area in that month as planned: alone
     where the rules allow independent navigation, or, with ``escort`` (an icebreaker), also
     where they allow it only under escort."""
-    outcome = _rule_lookup()[(sea, int(month))][normalise_ice_class(ice_class)]
-    return outcome == "independent" or (escort and outcome == "escort")
+    return is_admissible(rule(ice_class, sea, month), escort)
 
 
 @once("layers.nsr._rule_lookup")
 def _rule_lookup() -> dict[tuple[str, int], dict[str, str]]:
-    df = ice_rules()
-    return {(str(r["sea"]), int(r["month"])): {c: str(r[c]) for c in ICE_CLASSES}
-            for r in df.to_dict("records")}
+    """``(area, month)`` -> ``{class: outcome}`` in the calendar's typical ice."""
+    return {(a, m): {c: rule(c, a, m) for c in ICE_CLASSES}
+            for a in AREAS for m in range(1, 13)}
 
 
 class SeaRun(NamedTuple):
@@ -97,14 +103,18 @@ class SeaRun(NamedTuple):
 
 
 class Closure(NamedTuple):
-    """An NSR sea a ship would sail when the rules do not let its ice class sail it: the sea,
-    the month, the rule (``no`` or ``escort``), and the first time the ship is in that sea in
-    that month."""
+    """An NSR area a ship would sail when the rules do not let its ice class sail it: the area
+    (``sea``), the month, the rule (``no`` or ``escort``), the first time the ship is in that
+    area then, the ice type assumed, why (``ice`` or ``season``) and the modes whose cells are
+    planning assumptions (:attr:`Admission.unsourced`)."""
 
     sea: str
     month: int
     rule: str
     when: dt.datetime
+    ice: str = ""
+    reason: str = "ice"
+    unsourced: tuple[str, ...] = ()
 
 
 def sea_runs(route: Polyline) -> list[SeaRun]:
@@ -126,50 +136,85 @@ def sea_runs(route: Polyline) -> list[SeaRun]:
     return runs
 
 
-def _month_starts(t0: dt.datetime, t1: dt.datetime) -> list[dt.datetime]:
-    """``t0`` and the first instant of every later month up to ``t1``."""
+def _checkpoints(t0: dt.datetime, t1: dt.datetime, ice_class: str) -> list[dt.datetime]:
+    """``t0``, the first instant of every later month up to ``t1`` and, for a class limited to
+    the season, 16 November 00:00 (the day after the season ends) when it falls inside."""
     out = [t0]
     y, m = t0.year, t0.month
     while True:
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         start = dt.datetime(y, m, 1, tzinfo=dt.UTC)
         if start > t1:
-            return out
+            break
         out.append(start)
+    if ice_class in SEASON_LIMITED:
+        for year in range(t0.year, t1.year + 1):
+            end = dt.datetime(year, SEASON_CLOSES[0], SEASON_CLOSES[1] + 1, tzinfo=dt.UTC)
+            if t0 < end <= t1:
+                out.append(end)
+    return sorted(out)
 
 
-def closures_of_runs(runs: list[SeaRun], ice_class: str | None, depart,
-                     speed_kmh: float, escort: bool = False) -> list[Closure]:
-    """:func:`closures` for precomputed :func:`sea_runs`."""
+def _run_admissions(runs: list[SeaRun], ice_class: str | None, depart, speed_kmh: float
+                    ) -> list[list[tuple[dt.datetime, Admission]]]:
+    """Per run, the criteria's answer at each checkpoint the ship is inside it."""
     t0 = to_timestamp(depart)
     if t0 is None or not runs:
         return []
     if not speed_kmh > 0:
         raise ValueError("speed_kmh must be > 0")
+    c = normalise_ice_class(ice_class)
     start = t0.to_pydatetime()
-    out: list[Closure] = []
+    out = []
     for run in runs:
         entry = start + dt.timedelta(hours=run.start_km / speed_kmh)
         leave = start + dt.timedelta(hours=run.end_km / speed_kmh)
-        for when in _month_starts(entry, leave):
-            if not admissible(ice_class, run.sea, when.month, escort):
-                outcome = _rule_lookup()[(run.sea, when.month)][normalise_ice_class(ice_class)]
-                out.append(Closure(run.sea, when.month, outcome, when))
-                break  # one closure per run: the first month it is closed
+        out.append([(when, admission(c, run.sea, when.month, when))
+                    for when in _checkpoints(entry, leave, c)])
+    return out
+
+
+def closures_of_runs(runs: list[SeaRun], ice_class: str | None, depart,
+                     speed_kmh: float, escort: bool = False) -> list[Closure]:
+    """:func:`closures` for precomputed :func:`sea_runs` (a run may name a sea instead of an
+    area, as the sea network's labels do: then its most restrictive area counts)."""
+    out: list[Closure] = []
+    for checks in _run_admissions(runs, ice_class, depart, speed_kmh):
+        for when, a in checks:
+            if not is_admissible(a.outcome, escort):
+                out.append(Closure(a.area, when.month, a.outcome, when, a.ice, a.reason,
+                                   a.unsourced))
+                break  # one closure per run: the first time it is closed
+    return out
+
+
+def unsourced_uses(runs: list[SeaRun], ice_class: str | None, depart, speed_kmh: float
+                   ) -> list[tuple[dt.datetime, Admission]]:
+    """Every answer on the way that rests on a cell the public text of the Rules did not give
+    (a planning assumption), with the first time the ship meets it; each (area, ice, modes)
+    once."""
+    seen, out = set(), []
+    for checks in _run_admissions(runs, ice_class, depart, speed_kmh):
+        for when, a in checks:
+            key = (a.area, a.ice, a.unsourced)
+            if a.unsourced and key not in seen:
+                seen.add(key)
+                out.append((when, a))
     return out
 
 
 def closures(route: Polyline, ice_class: str | None, depart, speed_kmh: float,
              escort: bool = False) -> list[Closure]:
-    """The NSR seas a ship sailing ``route`` would be in when the rules do not let its ice
+    """The NSR areas a ship sailing ``route`` would be in when the rules do not let its ice
     class sail them: the one test of NSR admissibility, used by the sea router, the schedule,
     the checks, refuelling advice and reach.
 
     The ship leaves at ``depart`` (any time :func:`~planner.core.units.to_timestamp` takes)
-    and sails at a constant ``speed_kmh``; each NSR sea must admit its class (alone, or with
-    ``escort`` also where the rules require an icebreaker) in every month the ship is inside
-    it, from the time it enters to the time it leaves. Empty when the route is admissible or
-    ``depart`` is None.
+    and sails at a constant ``speed_kmh``; each NSR area must admit its class (alone, or with
+    ``escort`` also where the rules require an icebreaker) in the typical ice of every month the
+    ship is inside it, from the time it enters to the time it leaves, and a class limited to
+    the season (none, Ice1-Ice3) must be inside it between 1 July and 15 November. Empty when
+    the route is admissible or ``depart`` is None.
     """
     return closures_of_runs(sea_runs(route), ice_class, depart, speed_kmh, escort)
 

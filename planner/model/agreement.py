@@ -10,6 +10,12 @@ agreement in YAML (``relos check --agreement FILE``)::
     term_years: 5
     extension_years: 5
     purposes: [exercise, training]
+    nsr_limit_counts_partner: true   # default; see below
+
+``nsr_limit_counts_partner`` (default true): whether the other party's warships count towards
+Russia's limit of one foreign warship at a time in the NSR's internal waters (Federal Law
+155-FZ art. 14.3, added by 510-FZ of 5 Dec 2022; the ``NSR_LIMIT`` finding). Russian law makes
+no exception for a partner's ships; set it false only where the agreement itself grants one.
 """
 
 from __future__ import annotations
@@ -44,6 +50,9 @@ class Agreement:
     extended: bool = False
     purposes: tuple[str, ...] = field(default=())
     source: str = ""
+    #: the partner's warships count towards Russia's one-foreign-warship limit in the NSR's
+    #: internal waters (510-FZ); Russian law states no exception, so True by default
+    nsr_limit_counts_partner: bool = True
 
     @property
     def term_end(self) -> dt.datetime:
@@ -94,11 +103,18 @@ RELOS = Agreement(
 )
 
 _KEYS = {"name", "parties", "caps", "in_force", "term_years", "extension_years", "extended",
-         "purposes"}
+         "purposes", "nsr_limit_counts_partner"}
 
 
 class AgreementError(ValueError):
     """An agreement file that cannot be used; the message names file and field."""
+
+
+def _flag(value, name: str) -> bool:
+    """A YAML boolean; anything else is refused (``"no"`` as text is not read as true)."""
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"{name} must be true or false, not {value!r}")
 
 
 def load_agreement(path: str | Path) -> Agreement:
@@ -135,6 +151,8 @@ def load_agreement(path: str | Path) -> Agreement:
             extended=bool(data.get("extended", False)),
             purposes=tuple(str(p) for p in data.get("purposes", RELOS.purposes)),
             source=str(path),
+            nsr_limit_counts_partner=_flag(data.get("nsr_limit_counts_partner", True),
+                                           "nsr_limit_counts_partner"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise AgreementError(f"{path}: bad or missing field: {exc}") from None

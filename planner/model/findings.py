@@ -8,7 +8,7 @@ from datetime import datetime
 from planner.core.units import iso_z
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One problem or notice found in a plan.
 
@@ -21,6 +21,7 @@ class Finding:
     (speeds), or the cap category (``warships``, ``aircraft``, ``personnel``).
     """
 
+    # slots: a 100,000-call plan has over half a million findings (issue 16: memory)
     code: str
     severity: str
     message: str

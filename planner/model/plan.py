@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.layers.catalogue import Place
+from planner.layers.nsr_rules import calendar_path, ice_calendar_in_force
 from planner.model.agreement import RELOS, Agreement
 from planner.model.objects import Asset, Call, Detachment
 from planner.model.plan_csv import csv_fields
@@ -78,8 +79,10 @@ class Plan:
     def schedule(self):
         """The routed schedule (calls with computed times, legs with routes); cached."""
         if "schedule" not in self._cache:
-            self._cache["schedule"] = _face().build_schedule(self)
-        return self._cache["schedule"]
+            self._cache["schedule"] = (calendar_path(), _face().build_schedule(self))
+        elif self._cache["schedule"][0] != calendar_path():  # another ice calendar since
+            self._cache["schedule"] = (calendar_path(), _face().build_schedule(self))
+        return self._cache["schedule"][1]
 
     @property
     def calls(self):
@@ -97,14 +100,20 @@ class Plan:
         times += [d.end for d in self.detachments]
         return max(times) if times else None
 
-    def check(self, transit: bool = False, register=None):
+    def check(self, transit: bool = False, register=None, ice_calendar=None):
         """Run every check; returns a :class:`planner.Report`. ``transit`` also counts assets
         crossing a host's territory; ``register`` (a DataFrame from
-        :func:`planner.layers.register.load_register`) overrides the clearance register. The
-        report with the built-in register is cached; one with a ``register`` never is."""
+        :func:`planner.layers.register.load_register`) overrides the clearance register;
+        ``ice_calendar`` (a CSV path: ``area, month, ice``) replaces the shipped typical-ice
+        calendar of the NSR for this check (:mod:`planner.layers.nsr_rules`). The report with
+        the built-in register is cached per ice calendar; one with a ``register`` never is."""
+        if ice_calendar is not None:
+            with ice_calendar_in_force(ice_calendar):
+                return self.check(transit=transit, register=register)
         if register is not None:
             return _face().check_plan(self, transit=transit, register=register)
-        key = ("check", transit)
+        key = ("check", transit) if calendar_path() is None else (
+            "check", transit, calendar_path())
         if key not in self._cache:
             self._cache[key] = _face().check_plan(self, transit=transit)
         return self._cache[key]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TextIO
 
 import geopandas as gpd
 import pandas as pd
@@ -65,11 +67,9 @@ class Report:
         return self.legs[cols].to_dict("records") if len(self.legs) else []
 
     # -- output --------------------------------------------------------------------------
-    def to_dict(self) -> dict:
-        """The CONTRACT §4 JSON document as Python data."""
-        legs = []
+    def _leg_json(self):
         for leg in self._leg_records():
-            legs.append({
+            yield {
                 "asset": leg["asset"], "from": leg["from"], "to": leg["to"],
                 "mode": leg["mode"], "distance_nm": round(float(leg["distance_nm"]), 1),
                 "depart": iso_z(leg["depart"].to_pydatetime()),
@@ -78,10 +78,46 @@ class Report:
                 "countries_crossed": list(leg["countries_crossed"]),
                 "territorial_nm": {k: round(float(v), 1)
                                    for k, v in dict(leg["territorial_nm"]).items()},
-            })
+            }
+
+    def to_dict(self) -> dict:
+        """The CONTRACT §4 JSON document as Python data."""
         return {"plan": self.plan_name, "ok": self.ok, "transit": self.transit,
-                "findings": [finding_json(f) for f in self.finding_list], "legs": legs,
-                "headroom": _headroom_json(self.headroom)}
+                "findings": [finding_json(f) for f in self.finding_list],
+                "legs": list(self._leg_json()), "headroom": _headroom_json(self.headroom)}
+
+    def iter_json(self) -> Iterator[str]:
+        """:meth:`to_json` in pieces, one finding or leg at a time (issue 16: a 100,000-call
+        plan's report is hundreds of MB; it is written as a stream, never held as one
+        string). The pieces joined are exactly :meth:`to_json`."""
+        head = {"plan": self.plan_name, "ok": self.ok, "transit": self.transit}
+        yield "{\n"
+        for k, v in head.items():
+            yield f"  {_dumps(k)}: {_dumps(v)},\n"
+        sections = (("findings", (finding_json(f) for f in self.finding_list)),
+                    ("legs", self._leg_json()),
+                    ("headroom", iter(_headroom_json(self.headroom))))
+        for n, (name, items) in enumerate(sections):
+            yield f"  {_dumps(name)}: ["
+            first = True
+            for item in items:
+                text = _dumps(item, indent=2).replace("\n", "\n    ")
+                yield ("\n    " if first else ",\n    ") + text
+                first = False
+            yield ("]" if first else "\n  ]") + (",\n" if n < len(sections) - 1 else "\n")
+        yield "}\n"
+
+    def write_json(self, out: TextIO) -> None:
+        """Write :meth:`to_json` to a text stream piece by piece."""
+        buf: list[str] = []
+        size = 0
+        for piece in self.iter_json():
+            buf.append(piece)
+            size += len(piece)
+            if size > 1 << 20:
+                out.write("".join(buf))
+                buf, size = [], 0
+        out.write("".join(buf))
 
     def to_json(self) -> str:
         """Deterministic JSON text (same plan, same bytes)."""
@@ -125,6 +161,10 @@ def _headroom_json(df: pd.DataFrame) -> list[dict]:
                     "headroom": None if pd.isna(r.headroom) else int(r.headroom),
                     "peak_at": iso_z(r.peak_at)})
     return out
+
+
+def _dumps(value, indent: int | None = None) -> str:
+    return json.dumps(value, indent=indent, ensure_ascii=False, default=_default)
 
 
 def _default(o):

@@ -156,6 +156,90 @@ def chains(origin: Place, range_km: float, candidates: Sequence[Place], hop_fn: 
     return out
 
 
+def chain_to(origin: Place, target: Place, range_km: float, candidates: Sequence[Place],
+             hop_fn: HopFn, *, max_stops: int = 4, extra: Sequence[Place] = (),
+             geodesic_bound: bool = True) -> Chain | None:
+    """``chains(...).get(target.id)`` for one target, searched layer by layer on the number of
+    hops and stopped at the first layer that settles the answer (issue 16).
+
+    :func:`chains` settles every (place, hops) state before choosing; the choice is the
+    fewest added places, then the fewest stops, then the shortest distance, so once the
+    target is reached with ``A`` added places by ``n`` hops, only a path with fewer added
+    places could beat it, and none can when every state of that layer already carries ``A``
+    or more. Each state is expanded with its best label (added, km), exactly as the Dijkstra
+    search does, predecessors in the order it pops them ((added, km, id)), so every hop is
+    routed at the same ``after_km`` and ties resolve the same way: same chain, fewer hops
+    routed (a one-stop chain routes the origin's hops and the stops' hops to the target
+    only, not the whole 99-place catalogue from every stop).
+    """
+    stops = {p.id: p for p in candidates if p.id != origin.id}
+    penalty = {p.id: 1 for p in extra if p.id != origin.id and p.id not in stops}
+    stops.update({p.id: p for p in extra if p.id in penalty})
+    nodes = {origin.id: origin, **stops, target.id: target}
+    if target.id == origin.id:
+        return None
+    hop_cache: dict[tuple[str, str, float], Route | None] = {}
+
+    def hop(a: Place, b: Place, after_km: float) -> Route | None:
+        if geodesic_bound and (geodesic_km(a.lat, a.lon, b.lat, b.lon)
+                               > range_km * GEODESIC_SLACK):
+            return None
+        key = (a.id, b.id, round(after_km, 3))
+        if key not in hop_cache:
+            try:
+                r = hop_fn(a, b, after_km)
+            except ValueError:  # no route (NoSeaRoute, NoRoute)
+                r = None
+            hop_cache[key] = r if r is not None and r.distance_km <= range_km else None
+        return hop_cache[key]
+
+    # layer: place id -> (added, km); prev: (place id, hops) -> ((place id, hops), route)
+    layer: dict[str, tuple[int, float]] = {origin.id: (0, 0.0)}
+    prev: dict[tuple[str, int], tuple[tuple[str, int], Route]] = {}
+    goal: tuple[int, int, float] | None = None  # (added, hops, km)
+    for n in range(max_stops + 1):
+        nxt: dict[str, tuple[int, float]] = {}
+        for here in sorted(layer, key=lambda pid: (*layer[pid], pid)):
+            added, km = layer[here]
+            if n > 0 and here not in stops:
+                continue  # a destination only
+            cost = added + penalty.get(here, 0) if n > 0 else 0
+            if goal is not None and cost >= goal[0]:
+                continue
+            for nid, nxt_place in nodes.items():
+                if nid == here or nid == origin.id:
+                    continue
+                r = hop(nodes[here], nxt_place, km)
+                if r is None:
+                    continue
+                cand = (cost, km + r.distance_km)
+                if cand < nxt.get(nid, (1 << 30, float("inf"))):
+                    nxt[nid] = cand
+                    prev[(nid, n + 1)] = ((here, n), r)
+        if target.id in nxt:
+            a, k = nxt[target.id]
+            if goal is None or a < goal[0]:
+                goal = (a, n + 1, k)
+        if goal is not None and all(
+                lab[0] + penalty.get(pid, 0) >= goal[0] for pid, lab in nxt.items()):
+            break
+        layer = nxt
+        if not layer:
+            break
+    if goal is None:
+        return None
+    path_stops, hops = [], []
+    state = (target.id, goal[1])
+    while state in prev:
+        state, r = prev[state]
+        hops.append(r)
+        if state[1] > 0:
+            path_stops.append(nodes[state[0]])
+    path_stops.reverse()
+    hops.reverse()
+    return Chain(tuple(path_stops), tuple(hops), tuple(p for p in path_stops if p.id in penalty))
+
+
 def fewest_stops(origin: Place, destination: Place, range_km: float,
                  candidates: Sequence[Place], route_fn: Callable[..., Route],
                  max_stops: int = 4, geodesic_bound: bool = False,

@@ -1,0 +1,197 @@
+"""How long a refuelling search stays true as its departure time moves (issue 16).
+
+A ``RANGE`` finding routes every hop of its refuelling search at the time the asset gets
+there (:func:`~planner.checks.range.hop_router`), because the NSR ice rules judge a sea by
+the month the ship is in it. Only that makes the search depend on the leg's departure: air
+hops and sea hops whose way meets no NSR sea are the same at any time. A sea hop that meets
+one is decided (:func:`~planner.routing.sea.sea_decision`) by two yes/no answers of
+:func:`planner.layers.nsr.closures_of_runs`: is its shortest way closed, and is the way that
+avoids the NSR closed; each answer changes only when the entry to or the exit from an NSR
+sea crosses the start of a month.
+
+:class:`HopTiming` works out, for a search run at one departure, the window of departures
+around it in which every time-dependent hop it routed gets the same two answers: the search
+then routes the same hops to the same lengths and finds the same chains, so legs of the same
+(origin, destination, asset, options) leaving inside the window share it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from planner.core.units import KMH_PER_KN
+from planner.layers import nsr
+from planner.layers.catalogue import Place
+from planner.layers.sea_network import NSR_PASSAGES
+from planner.routing.sea import sea_decision
+
+#: Seconds kept off each end of a window: the router floors a hop's time to the minute and
+#: hop times are sums of float hours.
+MARGIN_S = 180.0
+#: Months looked at on each side of a hop's time for a change of its answers.
+SPAN_MONTHS = 14
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _day_marks() -> tuple[tuple[int, int], ...]:
+    """Days inside a month where the NSR answers may change besides month starts: the day
+    after the navigation season closes for classes limited to it, when the NSR rules have a
+    season (``planner.layers.nsr_rules.SEASON_CLOSES``, issue 14); none otherwise."""
+    try:
+        rules = importlib.import_module("planner.layers.nsr_rules")
+    except ImportError:
+        return ()
+    closes = getattr(rules, "SEASON_CLOSES", None)
+    return ((int(closes[0]), int(closes[1]) + 1),) if closes else ()
+
+
+#: (month, day) marks, see :func:`_day_marks`.
+DAY_MARKS = _day_marks()
+
+
+class HopTiming:
+    """Time dependence of the hops of one asset with one call's routing options.
+
+    ``window(a, b, hop_s)`` is the interval of hop departure times (epoch seconds) around
+    ``hop_s`` in which the hop ``a -> b`` is routed the same way (``(-inf, inf)`` for a hop
+    that meets no NSR sea)."""
+
+    def __init__(self, asset, avoid: tuple[str, ...] = (), waters: str | None = None,
+                 escort: str | None = None):
+        self.asset = asset
+        self.warship = asset.kind == "warship"
+        self.options = {"avoid": tuple(avoid), "ice_class": asset.ice_class,
+                        "speed_kn": asset.speed_kn, "nation": asset.nation, "waters": waters,
+                        "escort": escort is not None}
+        self.ice_class = nsr.normalise_ice_class(asset.ice_class) if self.warship else None
+        # the speed the router places NSR entries with (sea_decision: knots x KMH_PER_KN)
+        self.router_kmh = float(asset.speed_kn) * KMH_PER_KN
+        self._runs: dict[tuple[str, str], tuple[tuple, tuple]] = {}
+        self._answer_memo: dict[tuple, tuple[bool, bool]] = {}
+        # (a, b) -> [(lo, hi, route or the ValueError routing raised)], hop times in seconds
+        self._hops: dict[tuple[str, str], list[tuple[float, float, object]]] = {}
+
+    def hop(self, a: Place, b: Place, hop_s: float, route: Callable[[], object]
+            ) -> tuple[object, float, float]:
+        """The hop ``a -> b`` leaving at ``hop_s`` (epoch seconds), routed by ``route()``
+        unless a hop routed before holds at that time: ``(route or the ValueError it raised,
+        window lo, window hi)``."""
+        known = self._hops.setdefault((a.id, b.id), [])
+        for lo, hi, r in known:
+            if lo <= hop_s < hi:
+                return r, lo, hi
+        lo, hi = self.window(a, b, hop_s)
+        try:
+            r = route()
+        except ValueError as exc:
+            r = exc
+        if lo < hi:
+            known.append((lo, hi, r))
+        return r, lo, hi
+
+    def runs(self, a: Place, b: Place) -> tuple[tuple, tuple]:
+        """NSR sea runs of the hop's shortest way and of its way avoiding the NSR."""
+        key = (a.id, b.id)
+        if key not in self._runs:
+            self._runs[key] = self._find_runs(a, b) if self.warship else ((), ())
+        return self._runs[key]
+
+    def _find_runs(self, a: Place, b: Place) -> tuple[tuple, tuple]:
+        try:
+            short = sea_decision(a, b, territory=False, **self.options).route
+        except ValueError:
+            return (), ()  # no way at all, at any time
+        rs = tuple(nsr.sea_runs(short))
+        if not rs:
+            return (), ()
+        avoid = tuple(sorted(set(self.options["avoid"]) | set(NSR_PASSAGES)))
+        try:
+            alt = sea_decision(a, b, territory=False, **{**self.options, "avoid": avoid}).route
+            ra = tuple(nsr.sea_runs(alt))
+        except ValueError:
+            ra = ()
+        return rs, ra
+
+    def _closed(self, rs: tuple, ra: tuple, t_s: float) -> tuple[bool, bool]:
+        when = _EPOCH + dt.timedelta(seconds=math.floor(t_s / 60.0) * 60)
+        closed = [bool(nsr.closures_of_runs(list(r), self.ice_class, when, self.router_kmh,
+                                            self.options["escort"])) if r else False
+                  for r in (rs, ra)]
+        return closed[0], closed[1]
+
+    def window(self, a: Place, b: Place, hop_s: float) -> tuple[float, float]:
+        """Hop departure times (epoch seconds) around ``hop_s`` routed as at ``hop_s``."""
+        rs, ra = self.runs(a, b)
+        if not rs:
+            return -math.inf, math.inf
+        v = self.router_kmh / 3600.0
+        offsets = np.array(sorted({k / v for run in (*rs, *ra)
+                                   for k in (run.start_km, run.end_km)}))  # seconds
+        here = _months(hop_s + offsets)
+        months = here[:, None] + np.arange(-SPAN_MONTHS, SPAN_MONTHS + 1)[None, :]
+        edges = (_month_starts_s(months) - offsets[:, None]).ravel()
+        for mark_m, mark_d in DAY_MARKS:  # instants inside a month where answers may change
+            years = np.unique(months // 12)
+            marks = _month_starts_s(years * 12 + mark_m - 1) + (mark_d - 1) * 86400.0
+            edges = np.concatenate([edges, (marks[None, :] - offsets[:, None]).ravel()])
+        edges = np.unique(edges)
+        k = int(np.searchsorted(edges, hop_s, side="right")) - 1
+        if k < 0 or k + 1 >= len(edges):
+            return hop_s, hop_s  # outside the span looked at: valid at this time only
+        # each piece [edges[j], edges[j + 1]) by the months its runs are entered and left in
+        mids = (edges[:-1] + edges[1:]) / 2
+        runs = (*rs, *ra)
+        s_col = np.searchsorted(offsets, [run.start_km / v for run in runs])
+        e_col = np.searchsorted(offsets, [run.end_km / v for run in runs])
+        m = _months(mids[:, None] + offsets[None, :])
+        # a run's answer depends on the month of the year it is entered in and on how many
+        # month starts it spans (closures_of_runs judges every month from entry to exit)
+        cols = [m[:, s_col] % 12, m[:, e_col] - m[:, s_col]]
+        for mark_m, mark_d in DAY_MARKS:  # on or after the mark's day, by run entry and exit
+            after = _after_mark(mids[:, None] + offsets[None, :], mark_m, mark_d)
+            cols += [after[:, s_col], after[:, e_col]]
+        sig, inverse = np.unique(np.hstack(cols), axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        first = np.full(len(sig), -1)
+        first[inverse[::-1]] = np.arange(len(inverse))[::-1]
+        answers = []
+        for u in range(len(sig)):
+            key = (a.id, b.id, *sig[u].tolist())  # the answers depend on these months only
+            if key not in self._answer_memo:
+                self._answer_memo[key] = self._closed(rs, ra, float(mids[first[u]]))
+            answers.append(self._answer_memo[key])
+        now = answers[int(inverse[k])]
+        same = np.array([answers[u] == now for u in range(len(sig))])[inverse]
+        lo = k
+        while lo > 0 and same[lo - 1]:
+            lo -= 1
+        hi = k + 1
+        while hi < len(same) and same[hi]:
+            hi += 1
+        return float(edges[lo]) + MARGIN_S, float(edges[hi]) - MARGIN_S
+
+
+def _after_mark(t_s: np.ndarray, month: int, day: int) -> np.ndarray:
+    """1 where a time falls on or after ``day`` of ``month`` in its year's month, else 0:
+    whether it is past an in-month mark (only meaningful in that month)."""
+    t = np.floor(np.asarray(t_s, float)).astype("datetime64[s]")
+    moy = t.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    dom = (t.astype("datetime64[D]") - t.astype("datetime64[M]")).astype(np.int64) + 1
+    return ((moy == month) & (dom >= day)).astype(np.int64)
+
+
+def _months(t_s: np.ndarray) -> np.ndarray:
+    """Month index (year * 12 + month - 1) of epoch seconds."""
+    m = np.floor(np.asarray(t_s, float)).astype("datetime64[s]").astype("datetime64[M]")
+    return m.astype(np.int64) + 1970 * 12
+
+
+def _month_starts_s(index: np.ndarray) -> np.ndarray:
+    """Epoch seconds of the first instant of each month index."""
+    m = (np.asarray(index, np.int64) - 1970 * 12).astype("datetime64[M]")
+    return m.astype("datetime64[s]").astype(np.int64).astype(float)
