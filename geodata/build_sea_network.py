@@ -59,6 +59,13 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from scipy.spatial import cKDTree
+from sea_corridors import (
+    CORRIDOR_RING_KM,
+    CORRIDOR_STEP_KM,
+    corridor_nodes,
+    narrow_seas,
+    narrow_waters,
+)
 from sea_lattice import (
     EARTH_KM,
     GEOD,
@@ -165,7 +172,12 @@ PRUNE_LIMIT_KM = 1.6 * MEDIUM_RADIUS_KM  # path search radius when pruning facil
 # dredged Eastern and Western channels, so only the river passage in sea_waters.RIVERS enters).
 # Great and Little Basses reefs off Sri Lanka's south-east coast (lighthouses at 6 10'N 81 29'E
 # and 6 24'N 81 44'E; vessels keep outside them): the reefs and the water inside them.
+# The Meghna estuary and the Bengal delta shelf east of the Sundarbans (Bhola, Hatiya,
+# Sandwip and the shoals off them; charted depths under 10 m south to about 21 30'N): ships
+# between the Hooghly and Chittagong keep south of them and come up to the Karnaphuli from
+# the south-west, past Kutubdia.
 NO_GO = [shapely.box(78.9, 8.9, 80.3, 10.4), shapely.box(87.5, 21.1, 89.2, 22.8),
+         shapely.box(89.2, 21.35, 91.45, 22.9),
          shapely.Polygon([(81.30, 6.17), (81.47, 6.15), (81.75, 6.38), (81.73, 6.45),
                           (81.60, 6.42)])]
 
@@ -231,9 +243,10 @@ def facility_places() -> list[tuple[str, str, float, float]]:
     return out + river_mouths()
 
 
-def augment(base: dict, land, land_eroded, sovereign) -> dict:
+def augment(base: dict, land, land_eroded, sovereign, corridor) -> dict:
     """Lattice nodes and facility approach edges (step 4 of the module docstring) as new
-    ``{(a, b): set()}`` edges, keyed like ``base``."""
+    ``{(a, b): set()}`` edges, keyed like ``base``; ``corridor`` the (lattice, ring) nodes of
+    the narrow corridor straits (``sea_corridors.corridor_nodes``)."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import dijkstra
 
@@ -258,6 +271,8 @@ def augment(base: dict, land, land_eroded, sovereign) -> dict:
         add(open_xy[open_step == s], float(s), True)
     ring = ring_nodes(sovereign, land)
     add(ring, RING_STEP_KM, True)
+    add(corridor[0], CORRIDOR_STEP_KM, True)
+    add(corridor[1], CORRIDOR_RING_KM, True)
     print(f"  open water: {len(open_xy)} lattice nodes, {len(ring)} offshore-ring nodes",
           flush=True)
     places = facility_places()
@@ -283,9 +298,11 @@ def augment(base: dict, land, land_eroded, sovereign) -> dict:
             pairs.update((min(i, j), max(i, j)) for j in nbrs if j != i and step[j] >= s)
     pairs = np.array(sorted(pairs), np.int64).reshape(-1, 2)
     pairs = pairs[pairs[:, 1] >= nb]  # at least one new node
-    # edges touching a fine (harbour) lattice node may pass close to land (the eroded land
-    # test, as for MARNET); open-water edges keep CLEARANCE_DEG off it, as charted routes do
-    near = np.minimum(step[pairs[:, 0]], step[pairs[:, 1]]) <= FINE_STEP_KM
+    # edges touching a fine (harbour) lattice node or a corridor node may pass close to land
+    # (the eroded land test, as for MARNET); open-water edges keep CLEARANCE_DEG off it, as
+    # charted routes do
+    near = np.minimum(step[pairs[:, 0]], step[pairs[:, 1]]) <= max(FINE_STEP_KM,
+                                                                    CORRIDOR_STEP_KM)
     ok = np.zeros(len(pairs), bool)
     ok[near] = ~lines_cross(xy[pairs[near, 0]], xy[pairs[near, 1]], blocked)
     ok[~near] = ~lines_cross(xy[pairs[~near, 0]], xy[pairs[~near, 1]], offshore)
@@ -426,7 +443,11 @@ def main() -> None:
                 kept[(min(a, b), max(a, b))] = set()
 
     sovereign = load_sovereign()
-    for e, labels in augment(kept, land, land_eroded, sovereign).items():
+    narrow = narrow_seas(gpd.read_parquet(HERE / "territory.parquet"))
+    corridor = corridor_nodes(land, narrow)
+    print(f"  corridor straits: {len(corridor[0])} lattice and {len(corridor[1])} ring nodes",
+          flush=True)
+    for e, labels in augment(kept, land, land_eroded, sovereign, corridor).items():
         kept.setdefault(e, labels)
     kept = split_at_straits(kept)
 
@@ -486,7 +507,8 @@ def main() -> None:
     remap[used] = np.arange(used.size, dtype=np.int32)
     out = HERE / "sea_network.npz"
     lon, lat, u, v = lon[used], lat[used], remap[u], remap[v]
-    ts_edge, ts_country, ts_km, countries = edge_waters(lon, lat, u, v)
+    ts_edge, ts_country, ts_km, countries = narrow_waters(
+        lon, lat, u, v, *edge_waters(lon, lat, u, v), narrow)
     print(f"waters: {len(ts_edge)} (edge, country) rows over {len(countries)} countries")
     np.savez_compressed(
         out, lon=lon, lat=lat, u=u, v=v, km=km, mask=mask, sea=sea,

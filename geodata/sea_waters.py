@@ -88,6 +88,11 @@ RIVERS = {
     # Holland (51 59'N 4 07'E).
     "rotterdam": [(4.4667, 51.90), (4.34, 51.90), (4.25, 51.915), (4.13, 51.98),
                   (4.02, 52.00)],
+    # Isfjorden from Longyearbyen (Adventfjorden) down the middle of the fjord past
+    # Festningen to the sea off Kapp Linne (78 04'N 13 37'E); the fjord's course read off
+    # Natural Earth (approximate, a few km), every point in water.
+    "longyearbyen": [(15.5667, 78.2417), (15.30, 78.26), (14.60, 78.20), (13.90, 78.12),
+                     (13.30, 78.00)],
     # Kaliningrad Sea Canal from Kaliningrad along the Vistula Lagoon to Baltiysk and its
     # strait (54 38'N 19 53'E).
     "kaliningrad": [(20.4667, 54.7083), (20.33, 54.68), (20.15, 54.66), (19.95, 54.64),

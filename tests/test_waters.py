@@ -6,9 +6,10 @@ route is cut into ~1 km pieces and a piece counts as inside a country's territor
 the nearest Natural Earth 10m coastline vertex (the land outlines of
 ``geodata/territory.parquet``, densified to 1 km) is that country's and lies within 12 nm
 (UNCLOS art. 3; nearest coast wins, the median-line rule of art. 15), by more than the
-layer's simplification (``MARGIN_KM``). Pieces inside the
-straits and canals of :data:`planner.layers.straits.STRAITS` and within 30 km of either end
-(the harbour approaches) are not counted.
+layer's simplification (``MARGIN_KM``). In the straits with a high-seas or EEZ corridor
+(UNCLOS art. 36) the breadth is what the coastal states keep there (``CORRIDOR_NM``, read from
+their laws); pieces inside the straits where no such corridor exists and the canals
+(``NO_CORRIDOR``), and within 30 km of either end (the harbour approaches), are not counted.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from planner.layers.geodesy import GEOD
 from planner.layers.straits import STRAITS, strait_of
 from planner.routing.sea import NoSeaRoute, sea_route
 
-TERRITORIAL_SEA_KM = 12 * KM_PER_NM  # UNCLOS art. 3
+TERRITORIAL_SEA_NM = 12.0  # UNCLOS art. 3
 EARTH_KM = 6371.0088  # mean Earth radius (IUGG)
 END_KM = 30.0  # harbour approaches at either end are not counted
 PIECE_DEG = 0.01  # routes and coastlines cut into pieces of ~1 km
@@ -37,6 +38,20 @@ PIECE_DEG = 0.01  # routes and coastlines cut into pieces of ~1 km
 MARGIN_KM = 0.5
 STRAY_NM = 5.0  # issue 13: prefer routes spend at most this outside straits ...
 DETOUR = 0.05  # ... while adding at most 5 % to the distance of ``any``
+# Territorial seas narrower than 12 nm in straits with a high-seas corridor, (strait, state):
+# Japan 3 nm in Soya, Tsugaru, Osumi and both Tsushima channels (Law on the Territorial Sea
+# 1977, Supplementary Provisions para. 2), South Korea 3 nm in the Korea Strait (Territorial
+# Sea Act 1977, Enforcement Decree art. 3), Greece and Turkey 6 nm in the Aegean (Greek Law
+# 230/1936; Turkish Law 2674 of 1982).
+CORRIDOR_NM = {("korea", "JPN"): 3.0, ("korea", "KOR"): 3.0, ("tsugaru", "JPN"): 3.0,
+               ("soya", "JPN"): 3.0, ("osumi", "JPN"): 3.0, ("aegean", "GRC"): 6.0,
+               ("aegean", "TUR"): 6.0}
+# Straits used for international navigation with no high-seas or EEZ way through (every
+# channel lies within the coasts' 12 nm seas), the Philippine archipelagic sea lanes and the
+# canals: passed under their own regime, not counted.
+NO_CORRIDOR = {"malacca", "bab-el-mandeb", "hormuz", "gibraltar", "dover", "danish-straits",
+               "kattegat", "turkish-straits", "sunda", "lombok", "ombai-wetar", "bering", "surigao",
+               "san-bernardino", "suez", "gulf-of-suez", "panama"}
 
 # The nine warship routes of issue 13 (nation of the ship, from, to) and a wider set.
 NINE = [
@@ -81,8 +96,9 @@ def _unit(lat, lon) -> np.ndarray:
 
 
 def third_country_nm(route, free: set[str]) -> dict[str, float]:
-    """nm of ``route`` inside third-country territorial seas, outside straits and the
-    harbour approaches, by the nearest-coastline measure of the module docstring."""
+    """nm of ``route`` inside third-country territorial seas, outside the straits without a
+    corridor and the harbour approaches, by the nearest-coastline measure of the module
+    docstring (corridor straits counted with the breadth kept there)."""
     line = shapely.segmentize(route.line, PIECE_DEG)
     xy = shapely.get_coordinates(line)
     lon, lat = xy[:, 0], xy[:, 1]
@@ -95,8 +111,11 @@ def third_country_nm(route, free: set[str]) -> dict[str, float]:
     tree, iso = _coast()
     chord, idx = tree.query(_unit(mid_lat, mid_lon))
     dist_km = 2 * np.arcsin(np.minimum(chord / 2, 1.0)) * EARTH_KM
-    inside = dist_km < TERRITORIAL_SEA_KM - MARGIN_KM
-    inside &= strait_of(mid_lon, mid_lat) < 0
+    area = np.array([STRAITS[i].key if i >= 0 else "" for i in strait_of(mid_lon, mid_lat)])
+    breadth_km = np.array([CORRIDOR_NM.get((a, c), TERRITORIAL_SEA_NM) for a, c in
+                           zip(area, iso[idx], strict=True)]) * KM_PER_NM
+    inside = dist_km < breadth_km - MARGIN_KM
+    inside &= ~np.isin(area, list(NO_CORRIDOR))
     inside &= (mid_along > END_KM) & (mid_along < along[-1] - END_KM)
     inside &= ~np.isin(iso[idx], list(free))
     out: dict[str, float] = {}
@@ -129,6 +148,72 @@ def test_avoid_never_enters(nation, a, b):
         assert "waters=avoid" in str(exc)
         return
     assert sum(third_country_nm(r, _free(nation, r)).values()) == 0.0
+
+
+def _coast_distance_nm(route, box, iso3: str) -> np.ndarray:
+    """nm from each ~1 km piece of ``route`` inside ``box`` (lon0, lat0, lon1, lat1) to the
+    nearest coastline vertex of ``iso3``."""
+    xy = shapely.get_coordinates(shapely.segmentize(route.line, PIECE_DEG))
+    lon = (xy[:, 0] + 180.0) % 360.0 - 180.0
+    x0, y0, x1, y1 = box
+    sel = (lon >= x0) & (lon <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+    tree, iso = _coast()
+    pts = tree.data[iso == iso3]
+    chord, _ = cKDTree(pts).query(_unit(xy[sel, 1], lon[sel]))
+    return 2 * np.arcsin(np.minimum(chord / 2, 1.0)) * EARTH_KM / KM_PER_NM
+
+
+# Korea Strait, Busan - Tsushima - Kyushu (the area between 128.5 E and 130.5 E, 33.8 N and
+# 35.3 N, read off the chart)
+KOREA_STRAIT = (128.5, 33.8, 130.5, 35.3)
+
+
+@pytest.mark.parametrize("nation, a, b", [("RUS", "vladivostok", "visakhapatnam"),
+                                           ("IND", "visakhapatnam", "vladivostok")])
+def test_korea_strait_by_its_corridor(nation, a, b):
+    """Japan and South Korea keep 3 nm in the Korea Strait so that a corridor remains: a
+    warship in ``prefer`` keeps more than 3 nm off both coasts (the issue-13 defect ran
+    along the Korean coast off Busan, inside 12 nm)."""
+    r = sea_route(a, b, nation=nation, waters="prefer")
+    for iso3 in ("KOR", "JPN"):
+        d = _coast_distance_nm(r, KOREA_STRAIT, iso3)
+        assert d.size > 50 and d.min() > 3.0, (iso3, d.min())
+    assert any("Korea Strait" in s and "UNCLOS art. 36" in s and "3 nm" in s
+               for s in r.straits)
+
+
+# Tsugaru Strait (Tappi-zaki - Shirakami-misaki, 10 nm at the narrowest) and Osumi Strait
+# (Sata-misaki - Tanegashima), the areas read off the chart; Honolulu 21 18'N 157 52'W
+TSUGARU, OSUMI = (139.9, 41.1, 141.8, 41.9), (130.5, 30.6, 131.2, 31.1)
+HONOLULU = "21.3,-157.87"
+
+
+@pytest.mark.parametrize("a, box, name", [("vladivostok", TSUGARU, "Tsugaru Strait"),
+                                           ("31.23,121.49", OSUMI, "Osumi Strait")])
+def test_japanese_straits_by_their_corridor(a, box, name):
+    """Japan keeps 3 nm in the Tsugaru and Osumi straits: a third country's warship in
+    ``prefer`` and ``avoid`` sails the corridor, more than 3 nm off Japan's coasts."""
+    for waters in ("prefer", "avoid"):
+        r = sea_route(a, HONOLULU, nation="IND", waters=waters)
+        assert any(name in s and "JPN 3 nm" in s for s in r.straits), r.straits
+        d = _coast_distance_nm(r, box, "JPN")
+        assert d.size > 20 and d.min() > 3.0, (waters, d.min())
+
+
+def test_taiwan_strait_keeps_out_of_the_12_nm_seas():
+    """The Taiwan Strait is about 70 nm wide at its narrowest (Fujian - Changhua): an EEZ
+    corridor runs through it, so transit passage does not apply (UNCLOS art. 36) and a
+    warship keeps out of the Taiwanese and Chinese 12 nm seas; ``any`` runs down Taiwan's
+    west coast (off Hsinchu, 120.9 E 24.8 N)."""
+    box = (118.0, 23.0, 121.2, 26.0)
+    prefer = sea_route("vladivostok", "visakhapatnam", nation="RUS", waters="prefer")
+    shortest = sea_route("vladivostok", "visakhapatnam", nation="RUS", waters="any")
+    assert _coast_distance_nm(shortest, box, "TWN").min() < TERRITORIAL_SEA_NM
+    for iso3 in ("TWN", "CHN"):
+        d = _coast_distance_nm(prefer, box, iso3)
+        assert d.size == 0 or d.min() > TERRITORIAL_SEA_NM - MARGIN_KM / KM_PER_NM, iso3
+    assert "TWN" not in prefer.countries and "CHN" not in prefer.countries
+    assert any("Taiwan Strait" in s and "UNCLOS art. 36" in s for s in prefer.straits)
 
 
 def test_shortest_route_round_sri_lanka_enters_its_sea():
@@ -209,6 +294,10 @@ def test_straits_table_is_consistent():
         x0, y0, x1, y1 = s.box
         assert x0 < x1 and y0 < y1
         assert s.regime in {"transit", "montreux", "corridor", "archipelagic", "canal"}
+    # a high-seas or EEZ corridor runs through these (UNCLOS art. 36), none through the rest
+    corridor = {s.key for s in STRAITS if s.regime == "corridor"}
+    assert corridor == {"korea", "tsugaru", "osumi", "soya", "aegean", "taiwan", "luzon"}
+    assert not corridor & NO_CORRIDOR and corridor | NO_CORRIDOR == set(keys)
 
 
 def test_cli_route_json(relos):
@@ -218,3 +307,19 @@ def test_cli_route_json(relos):
     doc = json.loads(res.stdout)
     assert doc["waters"] == "any" and "LKA" in doc["countries"]
     assert doc["territorial_nm"]["LKA"] > 0
+
+
+def test_brief_words_each_strait_by_its_regime():
+    """The brief names the passage regime of each strait: the Turkish Straits under the
+    Montreux Convention (arts. 13-14: warships' transit notified to Turkey through diplomatic
+    channels), not transit passage; Malacca transit passage (UNCLOS Part III, no notice);
+    the Korea Strait a corridor (UNCLOS art. 36)."""
+    from planner.render.brief import strait_passage
+
+    turkish = strait_passage("turkish-straits")
+    assert "Montreux" in turkish and "transit passage" not in turkish
+    assert "no notice" not in turkish and "notice" in turkish
+    assert strait_passage("malacca").startswith("transit passage of the Strait of Malacca")
+    assert "art. 36" in strait_passage("korea") and "transit" not in strait_passage("korea")
+    assert "the the" not in strait_passage("danish-straits")
+    assert "archipelagic sea lanes" in strait_passage("surigao")

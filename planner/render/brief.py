@@ -18,6 +18,7 @@ import pandas as pd
 from planner.checks.crossings import STRAIT_NAMES
 from planner.core.units import fmt_minute, is_missing, to_timestamp
 from planner.layers.countries import country_name
+from planner.layers.straits import STRAITS
 from planner.model.findings import Finding
 
 #: Findings about crossing a third country, merged into one line per country per leg.
@@ -245,8 +246,7 @@ def crossing_line(g: CrossingGroup) -> str:
         nm = max(float(f.value or 0) for f in seas)
         strait = next(((f.extra or {}).get("strait") for f in seas if (f.extra or {})
                        .get("strait")), None)
-        what = (f"transit passage of the {STRAIT_NAMES.get(strait, strait)} (no notice)"
-                if strait else "territorial sea")
+        what = strait_passage(strait) if strait else "territorial sea"
         parts.append(f"{what} {nm:,.0f} nm inside, entering {span(seas)}")
     if clear:
         first = min(clear, key=_by_key)
@@ -263,6 +263,30 @@ def crossing_line(g: CrossingGroup) -> str:
     name = g.country if "," in g.country else f"{g.country} ({country_name(g.country)})"
     return f"{name} {g.where}: " + "; ".join(parts) + \
         f" [{who}]"
+
+
+#: How a strait of each passage regime (:data:`planner.layers.straits.STRAITS`) is passed, in
+#: the brief: UNCLOS 1982 arts. 36-44 and 53; Montreux Convention 1936 arts. 13-14 (warships'
+#: transit notified to the Turkish Government through diplomatic channels, normally 8 days
+#: ahead, 15 desirable for non-Black Sea powers).
+PASSAGE_TEXT = {
+    "transit": "transit passage of the {name} (UNCLOS Part III; no notice)",
+    "montreux": "passage of the {name} under the Montreux Convention (notice to Turkey through "
+                "diplomatic channels, arts. 13-14)",
+    "corridor": "the {name}, high-seas/EEZ corridor (UNCLOS art. 36; innocent passage "
+                "inside the territorial seas)",
+    "archipelagic": "archipelagic sea lanes passage of the {name} (UNCLOS art. 53; no notice)",
+    "canal": "the {name} (passage under its convention)",
+}
+
+
+def strait_passage(key: str) -> str:
+    """How the strait ``key`` is passed, by its regime (:data:`PASSAGE_TEXT`)."""
+    st = next((s for s in STRAITS if s.key == key), None)
+    if st is None:
+        return f"passage of the {STRAIT_NAMES.get(key, key)}"
+    name = st.name[4:] if st.name.startswith("the ") else st.name
+    return PASSAGE_TEXT[st.regime].format(name=name)
 
 
 def cap_text(c: CapLine) -> str:

@@ -83,18 +83,58 @@ def _structure() -> tuple[csr_matrix, np.ndarray]:
 def _graph(mask: int, mode: Mode = ANY) -> csr_matrix:
     """The network weighted for a waters ``mode`` (km), the ``mask`` passages closed."""
     net = network()
-    weight = np.where((net.mask & mask) == 0, edge_weights(mode), CLOSED_KM)
-    weight = np.minimum(weight, CLOSED_KM)
     g, edge = _structure()
-    return csr_matrix((weight[edge], g.indices, g.indptr), shape=g.shape)
+    pos, base = _entries()
+    data = base.copy()  # the lengths, changed only where the mode or the mask weighs more
+    w = edge_weights(mode)
+    changed = np.flatnonzero(w != net.km)
+    data[pos[changed]] = np.minimum(w[changed], CLOSED_KM)[:, None]
+    data[pos[_closed(mask)]] = CLOSED_KM
+    return csr_matrix((data, g.indices, g.indptr), shape=g.shape, copy=False)
+
+
+@once("routing.sea._entries")
+def _entries() -> tuple[np.ndarray, np.ndarray]:
+    """The two stored entries of each edge in :func:`_structure`'s matrix ((edges, 2)
+    positions) and the entries' lengths (km)."""
+    _, edge = _structure()
+    pos = np.argsort(edge, kind="stable").reshape(-1, 2)
+    return frozen(pos, network().km[edge])
+
+
+@cached("routing.sea._closed", maxsize=32)
+def _closed(mask: int) -> np.ndarray:
+    """Indices of the edges in the ``mask`` passages (read-only)."""
+    return frozen(np.flatnonzero(network().mask & mask))
 
 
 @cached("routing.sea._tree", maxsize=1024)
-def _tree(node: int, mask: int, mode: Mode = ANY) -> tuple[np.ndarray, np.ndarray]:
-    """Dijkstra tree from ``node`` in ``mode``: cost (km-equivalent) and predecessors."""
-    dist, pred = dijkstra(_graph(mask, mode), directed=True, indices=node,
-                          return_predecessors=True)
-    dist[dist >= CLOSED_KM] = np.inf  # only through a closed edge: no route
+def _tree(snaps: tuple[tuple[int, float], ...], mask: int, mode: Mode = ANY
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Dijkstra tree from a place in ``mode``, grown from all its snap nodes at once (a
+    virtual source joined to each snap node by its snap km, so one search serves every snap
+    node; a place on its own node needs none). Cost (km-equivalent, snap km included) and
+    predecessors of every network node (-9999 at the snap node a path leaves the place by).
+    Read-only."""
+    g = _graph(mask, mode)
+    n = g.shape[0]
+    if len(snaps) == 1:
+        node, k = snaps[0]
+        dist, pred = dijkstra(g, directed=True, indices=node, return_predecessors=True,
+                              limit=CLOSED_KM / 2)
+        dist += k
+    else:
+        nodes = np.array([s for s, _ in snaps], g.indices.dtype)
+        km = np.array([k for _, k in snaps], float) + 1e-9  # explicit zeros are no edges
+        g2 = csr_matrix((np.concatenate([g.data, km]), np.concatenate([g.indices, nodes]),
+                         np.concatenate([g.indptr, [g.indptr[-1] + len(nodes)]])),
+                        shape=(n + 1, n + 1))
+        dist, pred = dijkstra(g2, directed=True, indices=n, return_predecessors=True,
+                              limit=CLOSED_KM / 2)
+        dist, pred = dist[:n], pred[:n]
+        pred[pred == n] = -9999
+    # nodes only reached through a closed edge are not searched (the limit): no route
+    dist[dist >= CLOSED_KM] = np.inf
     return frozen(dist, pred)
 
 
@@ -148,10 +188,15 @@ def _snap(lat: float, lon: float) -> tuple[tuple[int, float], ...]:
 
 
 def _path(pred: np.ndarray, target: int) -> list[int]:
+    """Nodes from the tree's root to ``target`` along the predecessors ``pred``."""
+    item = pred.item
     out = [target]
-    while pred[out[-1]] >= 0:
-        out.append(int(pred[out[-1]]))
-    return out[::-1]
+    p = item(target)
+    while p >= 0:
+        out.append(p)
+        p = item(p)
+    out.reverse()
+    return out
 
 
 @cached("routing.sea._routed", maxsize=65536)
@@ -169,26 +214,22 @@ def _routed(o: Place, d: Place, mask: int, waters: str, nation: str | None
         w = path_waters([], free)
         return _make(o, d, [o.lon, d.lon], [o.lat, d.lat], direct, [], w, waters), w
     mo, md = mode_for(waters, nation, o.country), mode_for(waters, nation, d.country)
-    nodes: list[int] = []
     if mo == md:
-        best = (np.inf, None, None)
-        for n_o, k_o in so:
-            dist, _ = _tree(n_o, mask, mo)
-            for n_d, k_d in sd:
-                c = k_o + dist[n_d] + k_d
-                if c < best[0]:
-                    best = (c, n_o, n_d)
-        if np.isfinite(best[0]):
-            nodes = _path(_tree(best[1], mask, mo)[1], best[2])
+        dist, pred = _tree(so, mask, mo)
+        cost = [dist[n_d] + k_d for n_d, k_d in sd]
+        i = int(np.argmin(cost))
+        best = (float(cost[i]), None, sd[i][0])
+        nodes = _path(pred, sd[i][0]) if np.isfinite(best[0]) else []
     else:
         best, nodes = _join(so, sd, mask, mo, md)
     if not np.isfinite(best[0]):
         raise NoSeaRoute(f"no sea route from {o.id} to {d.id}"
                          + (" with those passages avoided" if mask else "")
                          + _closed_why(waters))
-    lons = [o.lon, *net.lon[nodes], d.lon]
-    lats = [o.lat, *net.lat[nodes], d.lat]
-    edges = _edges_of(np.asarray(nodes, np.int64))
+    path = np.asarray(nodes, np.int64)
+    lons = np.concatenate([[o.lon], net.lon[path], [d.lon]])
+    lats = np.concatenate([[o.lat], net.lat[path], [d.lat]])
+    edges = _edges_of(path)
     km = _snap_km(so, nodes[0]) + float(net.km[edges].sum()) + _snap_km(sd, nodes[-1])
     w = path_waters(edges, free)
     return _make(o, d, lons, lats, km, edges, w, waters), w
@@ -218,27 +259,16 @@ def _snap_km(snaps: tuple[tuple[int, float], ...], node: int) -> float:
 
 def _join(so, sd, mask: int, mo: Mode, md: Mode):
     """Best path origin -> x -> destination over all nodes x, the first part on the origin's
-    trees (mode ``mo``), the second on the destination's (``md``): ((cost, n_o, n_d), nodes)."""
-    a, ia = _reach(so, mask, mo)
-    b, ib = _reach(sd, mask, md)
+    tree (mode ``mo``), the second on the destination's (``md``): ((cost, None, None), nodes)."""
+    a, pa = _tree(so, mask, mo)
+    b, pb = _tree(sd, mask, md)
     total = a + b
     x = int(np.argmin(total))
     if not np.isfinite(total[x]):
         return (np.inf, None, None), []
-    n_o, n_d = so[int(ia[x])][0], sd[int(ib[x])][0]
-    first = _path(_tree(n_o, mask, mo)[1], x)
-    second = _path(_tree(n_d, mask, md)[1], x)
-    return (float(total[x]), n_o, n_d), first + second[::-1][1:]
-
-
-@cached("routing.sea._reach", maxsize=512)
-def _reach(snaps: tuple[tuple[int, float], ...], mask: int,
-           mode: Mode) -> tuple[np.ndarray, np.ndarray]:
-    """Cost from a place (its snap nodes and snap km) to every node in ``mode``, and which
-    snap node each best path leaves by (read-only)."""
-    dist = np.vstack([k + _tree(n, mask, mode)[0] for n, k in snaps])
-    which = dist.argmin(axis=0).astype(np.int8)
-    return frozen(dist[which, np.arange(dist.shape[1])], which)
+    first = _path(pa, x)
+    second = _path(pb, x)
+    return (float(total[x]), None, None), first + second[::-1][1:]
 
 
 def _closed_why(waters: str) -> str:
@@ -287,15 +317,25 @@ def _shortest(o: Place, d: Place, mask: int, waters: str, nation: str | None) ->
         return route
     seas = ", ".join(f"{k} {v:,.0f} nm" for k, v in w.outside_straits_nm.items())
     why = f"in third-country territorial seas outside straits ({seas})"
-    try:
-        alt = _routed(o, d, mask, "avoid", nation)[0]
-    except NoSeaRoute:
+    alt_km = _keep_out_km(o, d, mask, nation)
+    if not np.isfinite(alt_km):
         return replace(route, notes=(*route.notes,
                                      f"{why}: no way through international waters exists"))
-    extra = alt.distance_km - route.distance_km
+    extra = alt_km - route.distance_km
     return replace(route, notes=(*route.notes, f"{why}: keeping out (waters=avoid) adds "
                                  f"{extra / KM_PER_NM:,.0f} nm "
                                  f"({extra / route.distance_km:.0%})"))
+
+
+def _keep_out_km(o: Place, d: Place, mask: int, nation: str | None) -> float:
+    """Length (km) of the ``waters=avoid`` route (inf if none), from the trees alone: the
+    best join of the two ends' trees, without building the path (avoid weights are km)."""
+    so, sd = _snap(o.lat, o.lon), _snap(d.lat, d.lon)
+    mo, md = mode_for("avoid", nation, o.country), mode_for("avoid", nation, d.country)
+    a = _tree(so, mask, mo)[0]
+    if mo == md:
+        return float(min(a[n] + k for n, k in sd))
+    return float(np.min(a + _tree(sd, mask, md)[0]))
 
 
 @cached("routing.sea._runs", maxsize=65536)
@@ -475,7 +515,8 @@ def sea_decision(origin, destination, *, avoid: Iterable[str] = (),
     ic = nsr.normalise_ice_class(ice_class)  # refused here even when no NSR is on the way
     if date is None:
         shortest = _finished(o, d, mask, w, nat, (), territory)
-        if _runs(o, d, mask, w, nat):
+        # an edge of an NSR sea is a run; measure the runs only when a snap edge may hold one
+        if "nsr" in shortest.passages or _runs(o, d, mask, w, nat):
             noted = _finished(o, d, mask, w, nat, (NO_DATE_NOTE,), territory)
             return SeaDecision(noted, shortest)
         return SeaDecision(shortest, shortest)

@@ -16,10 +16,14 @@ and routing stays a plain Dijkstra:
 * ``avoid``: edges inside third-country seas are closed.
 
 Own and host waters are free: the nation's own, and those of the origin's and destination's
-country. A route is the best join of a tree from the origin (its country free) and one from
-the destination (its country free), so trees depend on (place, nation, mode) only and a plan
-over a few dozen places needs a few dozen trees. Straits used for international navigation and
-the canals (:data:`planner.layers.straits.STRAITS`) are free and open in every mode.
+country. Straits used for international navigation where no high-seas or EEZ corridor exists,
+and the canals (:data:`planner.layers.straits.FREE`), are free and open in every mode; in the
+``corridor`` straits (UNCLOS art. 36: Korea-Tsushima, Tsugaru, Soya, Osumi, the Aegean, Taiwan,
+Luzon) third-country seas cost as on any coast, over the breadth the coastal states actually
+keep there (3 nm, 6 nm; the network's waters are built that way). A route is the best join
+of a tree from the origin (its country free) and one from the destination (its country free),
+so trees depend on (place, nation, mode) only and a plan over a few dozen places needs a few
+dozen trees.
 """
 
 from __future__ import annotations
@@ -28,10 +32,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planner.core.caches import cached
+from planner.core.caches import cached, frozen, once
 from planner.core.units import KM_PER_NM
 from planner.layers.sea_network import network
-from planner.layers.straits import STRAITS, strait_of
+from planner.layers.straits import FREE, STRAITS, strait_of
 
 #: Cost of one nm inside a third country's territorial sea in ``prefer``, in nm of open sea.
 PREFER_FACTOR = 4.0
@@ -58,10 +62,11 @@ def mode_for(waters: str, nation: str | None, country: str | None) -> Mode:
 
 
 def _third_rows(free: frozenset[str]) -> np.ndarray:
-    """Waters rows (edge, country) inside a third country's sea and outside every strait."""
+    """Waters rows (edge, country) inside a third country's sea and outside every free strait
+    (:data:`planner.layers.straits.FREE`; corridor straits are not free)."""
     net = network()
     codes = np.array([c in free for c in net.countries], bool)
-    return ~codes[net.ts_country] & (net.strait[net.ts_edge] < 0)
+    return ~codes[net.ts_country] & ~FREE[net.strait[net.ts_edge]]
 
 
 @cached("routing.waters.edge_weights", maxsize=64)
@@ -86,7 +91,8 @@ class Waters:
     """Third-country seas along a path of edges: ``countries`` in order of entry,
     ``territorial_nm`` (nm inside each, straits included, canals not: a canal is passed under
     its own convention, so a canal's state is listed with the nm of its territorial sea
-    outside the canal, possibly 0), ``outside_straits_nm`` (the part outside straits),
+    outside the canal, possibly 0), ``outside_straits_nm`` (the part outside the free straits
+    of :data:`planner.layers.straits.FREE`: corridor straits count as open coast),
     ``straits`` (keys of :data:`STRAITS` passed, canals included, in order) with
     ``strait_nm`` (third-country nm inside each; 0 for a canal)."""
 
@@ -106,8 +112,8 @@ def path_waters(edges: list[int], free: frozenset[str]) -> Waters:
     passed = s[s >= 0]
     order = np.sort(np.unique(passed, return_index=True)[1])
     straits = [STRAITS[int(i)].key for i in passed[order]]
-    lo = np.searchsorted(net.ts_edge, e, side="left")
-    cnt = np.searchsorted(net.ts_edge, e, side="right") - lo
+    first_row, row_count = _rows_of_edges()
+    lo, cnt = first_row[e], row_count[e]
     n = int(cnt.sum())
     if not n:
         return Waters((), {}, {}, tuple(straits), dict.fromkeys(straits, 0.0))
@@ -123,13 +129,22 @@ def path_waters(edges: list[int], free: frozenset[str]) -> Waters:
     codes, first, inv = np.unique(country, return_index=True, return_inverse=True)
     rank = np.argsort(first)
     total = np.bincount(inv, weights=nm, minlength=len(codes))
-    out = np.bincount(inv, weights=np.where(row_s < 0, nm, 0.0), minlength=len(codes))
+    out = np.bincount(inv, weights=np.where(FREE[row_s], 0.0, nm), minlength=len(codes))
     names = [net.countries[int(c)] for c in codes]
     inside = {names[i]: round(float(total[i]), 1) for i in rank}
     outside = {names[i]: round(float(out[i]), 1) for i in rank if out[i] > 0}
     per = np.bincount(row_s[row_s >= 0], weights=nm[row_s >= 0], minlength=len(STRAITS))
     strait_nm = {STRAITS[int(i)].key: round(float(per[int(i)]), 1) for i in passed[order]}
     return Waters(tuple(inside), inside, outside, tuple(straits), strait_nm)
+
+
+@once("routing.waters._rows_of_edges")
+def _rows_of_edges() -> tuple[np.ndarray, np.ndarray]:
+    """Per network edge: its first row in the waters table and how many rows it has."""
+    net = network()
+    edges = np.arange(len(net.km))
+    lo = np.searchsorted(net.ts_edge, edges, side="left")
+    return frozen(lo, np.searchsorted(net.ts_edge, edges, side="right") - lo)
 
 
 #: canal regime per strait index, and False for -1 (outside every strait)
@@ -142,14 +157,33 @@ def _free_codes(free: frozenset[str]) -> np.ndarray:
     return np.array([c in free for c in network().countries], bool)
 
 
+#: How each passage regime is named in ``Route.straits``.
+REGIME_NAMES = {"transit": "transit passage", "montreux": "Montreux Convention",
+                "corridor": "high-seas/EEZ corridor, UNCLOS art. 36",
+                "archipelagic": "archipelagic sea lanes passage",
+                "canal": "canal convention"}
+
+
+def regime_text(strait) -> str:
+    """The passage regime of a :class:`~planner.layers.straits.Strait` in words; a corridor
+    with the breadth of the territorial seas kept there (``high-seas/EEZ corridor, UNCLOS
+    art. 36; territorial seas KOR 3 nm, JPN 3 nm``)."""
+    text = REGIME_NAMES[strait.regime]
+    if strait.regime == "corridor":
+        seas = ", ".join(f"{c} {strait.breadth_nm(c):g} nm" for c in strait.states)
+        text += f"; territorial seas {seas}"
+    return text
+
+
 def strait_names(w: Waters) -> tuple[str, ...]:
     """The straits and canals passed, each named with its passage regime."""
-    regime = {"transit": "transit passage", "montreux": "Montreux Convention",
-              "corridor": "high-seas corridor (territorial seas narrower than 12 nm)",
-              "archipelagic": "archipelagic sea lanes passage",
-              "canal": "canal convention"}
+    return _names(w.straits)
+
+
+@cached("routing.waters._names", maxsize=4096)
+def _names(keys: tuple[str, ...]) -> tuple[str, ...]:
     by_key = {s.key: s for s in STRAITS}
-    return tuple(f"{by_key[k].name} ({regime[by_key[k].regime]})" for k in w.straits)
+    return tuple(f"{by_key[k].name} ({regime_text(by_key[k])})" for k in keys)
 
 
 def in_canal(route, entry_km: np.ndarray, exit_km: np.ndarray) -> np.ndarray:
