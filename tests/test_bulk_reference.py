@@ -143,6 +143,8 @@ def _reference_leg(leg, i, rows, register) -> list[Finding]:
     if leg.kind == "warship":  # a canal is passed under its convention, not territorial sea
         rows = rows[~in_canal(leg.route, rows["entry_km"].to_numpy(), rows["exit_km"].to_numpy())]
     for row in rows.itertuples(index=False):
+        if leg.kind == "warship" and cx._beyond_breadth(leg, row):
+            continue
         strait = cx._strait_for(leg, row) if leg.kind == "warship" else None
         if strait:
             straits.setdefault(strait, []).append(row)

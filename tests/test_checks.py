@@ -567,3 +567,21 @@ def test_nsr_limit_partner_exemption_is_a_setting_of_the_agreement(tmp_path):
     p.write_text(p.read_text().replace("false", "'no'"))
     with pytest.raises(ValueError):
         load_agreement(p)
+
+
+def test_corridor_straits_are_innocent_passage_where_a_route_enters_the_sea():
+    """UNCLOS art. 36: where a high-seas or EEZ route runs through a strait (Taiwan, Korea),
+    transit passage does not apply; a warship keeping to the corridor enters no territorial
+    sea, and one that cuts inside a coastal state's sea is in innocent passage there."""
+    def plan(waters: str) -> Plan:
+        return Plan.from_dict({"name": f"corridor {waters}", "assets": [{
+            "id": "s1", "nation": "RUS", "kind": "warship", "crew": 200, "speed_kn": 14,
+            "range_nm": 6000, "itinerary": [
+                {"at": "vladivostok", "depart": "2027-03-01T00:00Z"},
+                {"at": "visakhapatnam", "waters": waters}]}]})
+    prefer = [f for f in plan("prefer").check().finding_list if f.code == "TERRITORIAL_SEA"]
+    assert not [f for f in prefer if f.host in ("KOR", "JPN", "TWN", "CHN")]
+    shortest = [f for f in plan("any").check().finding_list if f.code == "TERRITORIAL_SEA"]
+    twn = [f for f in shortest if f.host == "TWN"]
+    assert twn and all(f.severity == "warning" and "innocent passage" in f.message
+                       and "transit passage" not in f.message for f in twn)

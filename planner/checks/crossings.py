@@ -246,6 +246,9 @@ class _Template:
     @classmethod
     def of(cls, leg, rows: pd.DataFrame) -> _Template:
         straits: dict[str, list] = {}
+        if leg.kind == "warship":
+            rows = rows[[not _beyond_breadth(leg, row)
+                         for row in rows.itertuples(index=False)]]
         strait_of = [None] * len(rows)
         if leg.kind == "warship":
             for k, row in enumerate(rows.itertuples(index=False)):
@@ -341,18 +344,38 @@ def _place_templates(uses: list[tuple[int, object, _Template]],
     return out
 
 
-def _strait_for(leg, row) -> str | None:
-    """The strait used for international navigation a territorial-sea stretch lies in (its
-    midpoint inside the strait's area of :data:`planner.layers.straits.STRAITS`, the country
-    one of the strait's states), or None. Canals are not straits (see :func:`in_canal`)."""
+def _area_of(leg, row) -> int:
+    """Index into :data:`planner.layers.straits.STRAITS` of the area holding a stretch's
+    midpoint, -1 outside all."""
     mid_km = (row.entry_km + row.exit_km) / 2
     cum = leg.route.cumulative_km()
     lon = wrap_lon(float(np.interp(mid_km, cum, leg.route.lons)))
     lat = float(np.interp(mid_km, cum, leg.route.lats))
-    i = int(strait_of(np.array([lon]), np.array([lat]))[0])
-    if i < 0 or STRAITS[i].regime == "canal" or row.iso3 not in STRAITS[i].states:
+    return int(strait_of(np.array([lon]), np.array([lat]))[0])
+
+
+def _strait_for(leg, row) -> str | None:
+    """The strait a territorial-sea stretch is passed under a regime of its own (transit
+    passage, Montreux, archipelagic sea lanes: its midpoint inside the strait's area of
+    :data:`planner.layers.straits.STRAITS`, the country one of the strait's states), or None.
+    Canals are not straits (see :func:`in_canal`); nor is a ``corridor`` strait (UNCLOS art.
+    36): a route there that enters a territorial sea does so in innocent passage, like on
+    any coast (see :func:`_beyond_breadth`)."""
+    i = _area_of(leg, row)
+    if i < 0 or STRAITS[i].regime in ("canal", "corridor") or row.iso3 not in STRAITS[i].states:
         return None
     return STRAITS[i].key
+
+
+def _beyond_breadth(leg, row) -> bool:
+    """A stretch of the 12 nm layer inside a ``corridor`` strait where the state keeps a
+    narrower sea (Japan and South Korea 3 nm, Greece and Turkey 6 nm) and the route, whose
+    per-edge waters are measured at the real breadth, never enters that state's sea: not
+    territorial sea at all."""
+    i = _area_of(leg, row)
+    if i < 0 or STRAITS[i].regime != "corridor" or STRAITS[i].breadth_nm(row.iso3) >= 12.0:
+        return False
+    return dict(getattr(leg.route, "territorial_km", ()) or ()).get(row.iso3, 0.0) < 0.1
 
 
 def _leg_name(leg) -> str:
