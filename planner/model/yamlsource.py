@@ -38,6 +38,10 @@ class _PlanLoader(_Loader):  # type: ignore[misc,valid-type]
     def construct_mapping(self, node, deep=False):
         seen = set()
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # `? {a: b}: ...`, `[a]: ...`
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key that is not a plain name (a list or mapping as a key)",
+                    key_node.start_mark)
             key = key_node.value
             if key in seen:
                 raise _DuplicateKey(key, key_node.start_mark)
