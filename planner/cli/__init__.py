@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except SystemExit:  # SIGTERM (_terminate): never evaluate the clauses below, which import
+        raise
     except _bad_input_errors() as exc:  # documented refusals of the layers and routers
         print(f"relos: {args.command}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
