@@ -24,7 +24,6 @@ from planner.layers.register import file_by, passage_rule, rule_text
 from planner.layers.straits import STRAITS, strait_of
 from planner.layers.territory import crossings_table
 from planner.model.findings import Finding
-from planner.routing.waters import in_canal
 
 STRAIT_BY_KEY = {s.key: s for s in STRAITS}
 STRAIT_NAMES = {s.key: s.name for s in STRAITS}  # printed names, by key
@@ -192,8 +191,7 @@ def crossing_findings(plan, schedule, register=None) -> list[Finding]:
             if id(r) not in unique:
                 unique[id(r)] = len(routes)
                 routes.append(r)
-        table = crossings_table(routes)
-        by_route = {k: g for k, g in table.groupby("leg", sort=False)}
+        rows = _RouteRows(routes, crossings_table(routes))
         calls = schedule.calls
         host_of = dict(zip(zip(calls["asset"], calls["seq"], strict=True), calls["host"],
                            strict=True))
@@ -201,16 +199,14 @@ def crossing_findings(plan, schedule, register=None) -> list[Finding]:
         uses: list[tuple[int, object, _Template]] = []
         for i, leg in enumerate(legs.itertuples(index=False)):
             ri = unique[id(leg.route)]
-            if ri not in by_route:
+            if not rows.has(ri):
                 continue
             own = tuple(sorted({str(c) for c in (
                 leg.nation, host_of.get((leg.asset, leg.seq - 1)),
                 host_of.get((leg.asset, leg.seq))) if isinstance(c, str)}))
             key = (ri, own, leg.kind, tuple(leg.passages))
             if key not in templates:
-                rows = by_route[ri]
-                rows = rows[~rows["iso3"].isin(set(own))]
-                templates[key] = _Template.of(leg, rows) if len(rows) else None
+                templates[key] = _Template.of(leg, rows, ri, own)
             t = templates[key]
             if t is not None:
                 uses.append((i, leg, t))
@@ -244,35 +240,85 @@ class _Template:
                             + [k for s in straits for k in (s[2], s[3])], float)
 
     @classmethod
-    def of(cls, leg, rows: pd.DataFrame) -> _Template:
+    def of(cls, leg, rows: _RouteRows, ri: int, own: tuple[str, ...]) -> _Template | None:
+        """The template of route ``ri`` for a leg of ``leg.kind`` not counting ``own``
+        countries as third (None when no third-country stretch is left)."""
+        idx = rows.rows_of(ri)
+        idx = idx[~np.isin(rows.iso3[idx], own)] if own else idx
+        warship = leg.kind == "warship"
+        if warship:
+            idx = idx[~rows.beyond[idx]]
+            idx = idx[~rows.canal[idx]]
+        if not len(idx):
+            return None
+        route = leg.route
         straits: dict[str, list] = {}
-        if leg.kind == "warship":
-            rows = rows[[not _beyond_breadth(leg, row)
-                         for row in rows.itertuples(index=False)]]
-        strait_of = [None] * len(rows)
-        if leg.kind == "warship":
-            for k, row in enumerate(rows.itertuples(index=False)):
-                strait_of[k] = _strait_for(leg, row)
-        rows = rows.assign(strait_name=strait_of)
-        if leg.kind == "warship":  # a canal is passed under its convention, not territorial sea
-            rows = rows[~in_canal(leg.route, rows["entry_km"].to_numpy(),
-                                  rows["exit_km"].to_numpy())]
-        for row in rows[rows["strait_name"].notna()].itertuples(index=False):
-            seg = _segment(leg.route, row.entry_km, row.exit_km)
-            straits.setdefault(row.strait_name, []).append(
-                (row.iso3, row.entry_km, row.exit_km, row.distance_km, seg))
+        plain: dict[str, list[int]] = {}
+        for j in idx.tolist():
+            strait = rows.strait[j] if warship else None
+            if strait is not None:
+                seg = _segment(route, rows.entry_km[j], rows.exit_km[j])
+                straits.setdefault(strait, []).append(
+                    (rows.iso3[j], rows.entry_km[j], rows.exit_km[j], rows.distance_km[j], seg))
+            else:
+                plain.setdefault(rows.iso3[j], []).append(j)
         countries = []
-        for iso3, grp in rows[rows["strait_name"].isna()].groupby("iso3", sort=False):
-            longest = grp.loc[grp["distance_km"].idxmax()]
-            seg = _segment(leg.route, longest["entry_km"], longest["exit_km"])
-            countries.append((iso3, float(grp["entry_km"].min()), float(grp["exit_km"].max()),
-                              float(grp["distance_km"].sum()), len(grp), seg))
+        for iso3, js in plain.items():
+            longest = max(js, key=lambda j: (rows.distance_km[j], -j))  # first of the longest
+            seg = _segment(route, rows.entry_km[longest], rows.exit_km[longest])
+            countries.append((iso3, float(min(rows.entry_km[j] for j in js)),
+                              float(max(rows.exit_km[j] for j in js)),
+                              float(sum(rows.distance_km[j] for j in js)), len(js), seg))
         strait_rows = []
         for strait, parts in straits.items():
             strait_rows.append((strait, sorted({p[0] for p in parts}),
                                 float(min(p[1] for p in parts)), float(max(p[2] for p in parts)),
                                 sum(p[3] for p in parts), max(parts, key=lambda p: p[3])[4]))
         return cls(leg.kind, countries, strait_rows)
+
+
+class _RouteRows:
+    """The crossings table of the distinct routes as plain arrays, with what each stretch is
+    under the strait regimes worked out for all rows at once: the area of
+    :data:`~planner.layers.straits.STRAITS` holding its midpoint, whether it lies in a canal,
+    in a strait passed under its own regime (:func:`_strait_for`) or beyond a corridor
+    state's breadth (:func:`_beyond_breadth`); the per-row functions stay the reference."""
+
+    def __init__(self, routes: list, table: pd.DataFrame):
+        self.leg = table["leg"].to_numpy(np.int64)
+        self.iso3 = table["iso3"].to_numpy(object)
+        self.entry_km = table["entry_km"].to_numpy(float)
+        self.exit_km = table["exit_km"].to_numpy(float)
+        self.distance_km = table["distance_km"].to_numpy(float)
+        self.bounds = np.searchsorted(self.leg, np.arange(len(routes) + 1))
+        mid = (self.entry_km + self.exit_km) / 2
+        lon, lat = np.zeros(len(mid)), np.zeros(len(mid))
+        for ri, route in enumerate(routes):
+            a, b = self.bounds[ri], self.bounds[ri + 1]
+            if a < b:
+                cum = route.cumulative_km()
+                lon[a:b] = wrap_lon(np.interp(mid[a:b], cum, route.lons))
+                lat[a:b] = np.interp(mid[a:b], cum, route.lats)
+        area = strait_of(lon, lat).astype(np.int64)
+        regime = np.array([s.regime for s in STRAITS] + [""], dtype=object)[area]
+        self.canal = regime == "canal"
+        states = [STRAITS[k].states if k >= 0 else () for k in area.tolist()]
+        self.strait = [STRAITS[k].key if k >= 0 and regime[j] not in ("canal", "corridor")
+                       and self.iso3[j] in states[j] else None
+                       for j, k in enumerate(area.tolist())]
+        beyond = np.zeros(len(mid), bool)
+        for j in np.flatnonzero(regime == "corridor").tolist():
+            k = int(area[j])
+            if STRAITS[k].breadth_nm(self.iso3[j]) < 12.0:
+                inside = dict(getattr(routes[self.leg[j]], "territorial_km", ()) or ())
+                beyond[j] = inside.get(self.iso3[j], 0.0) < 0.1
+        self.beyond = beyond
+
+    def has(self, ri: int) -> bool:
+        return self.bounds[ri] < self.bounds[ri + 1]
+
+    def rows_of(self, ri: int) -> np.ndarray:
+        return np.arange(self.bounds[ri], self.bounds[ri + 1])
 
 
 def _place_templates(uses: list[tuple[int, object, _Template]],

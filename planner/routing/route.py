@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from shapely.geometry import LineString, MultiLineString, mapping
@@ -45,6 +45,11 @@ class Route:
         lats = np.array(self.lats, dtype=float)
         object.__setattr__(self, "lons", frozen(lons))
         object.__setattr__(self, "lats", frozen(lats))
+
+    def __reduce__(self):
+        # pickled (planner.core.disk_cache) by its fields only and rebuilt by the constructor,
+        # so the paths come back read-only and the cached geometry is not stored
+        return (type(self), tuple(getattr(self, f.name) for f in fields(self)))
 
     @property
     def distance_nm(self) -> float:
