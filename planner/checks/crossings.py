@@ -3,6 +3,8 @@ crossings and host visits call for (``OVERFLIGHT``, ``TERRITORIAL_SEA``, ``CLEAR
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 import pandas as pd
 
@@ -66,13 +68,31 @@ def _needs_clearance(rule) -> bool:
 
 def _clearance(country: str, event: str, rule, start_txt: str, deadline_txt: str, start_dt,
                deadline_iso: str, *, nation: str, asset: str, what: str, leg: int | None,
-               facility: str | None, conditions: str = "") -> Finding:
+               facility: str | None, conditions: str = "", parts: tuple | None = None
+               ) -> Finding:
     """The ``CLEARANCE`` finding from its register rule and formatted times (one text for the
-    single and the bulk path)."""
-    days, row = rule.lead_days, rule.row
+    single and the bulk path); ``parts``: :func:`_clearance_parts` of the same rule, when the
+    caller has them."""
+    ask, basis, authority, source = parts or _clearance_parts(country, event, rule)
+    days = rule.lead_days
+    extra_text = f"; {conditions}" if conditions else ""
+    return Finding(
+        "CLEARANCE", "info",
+        f"{nation} must {ask} for {asset} ({what}), entering "
+        f"{start_txt}: file by {deadline_txt} ({days} days; {basis}){extra_text}",
+        host=country, nation=nation, start=start_dt, assets=[asset], leg=leg,
+        facility=facility,
+        extra={"country": country, "event": event, "lead_days": days,
+               "file_by": deadline_iso, "authority": authority, "rule": rule.kind,
+               "source": source, "default_lead_time": not rule.stated})
+
+
+def _clearance_parts(country: str, event: str, rule) -> tuple[str, str, str, str]:
+    """What a ``CLEARANCE`` asks of whom, on what basis, its authority and source: the parts
+    of the text that depend on the rule alone."""
+    row = rule.row
     authority = row["authority"]
     source = row["source"]
-    default = not rule.stated
     basis = ("lead time from the register" if rule.stated else
              "planner default lead time" if rule.default or rule.kind == "unknown" else
              "the law states no lead time; planner default")
@@ -94,16 +114,7 @@ def _clearance(country: str, event: str, rule, start_txt: str, deadline_txt: str
         ask = (f"check with the desk officer whether {_country_name(country)} ({country}) "
                f"requires notice or authorization of {kind} (no public rule found) and, to "
                "be safe, file")
-    extra_text = f"; {conditions}" if conditions else ""
-    return Finding(
-        "CLEARANCE", "info",
-        f"{nation} must {ask} for {asset} ({what}), entering "
-        f"{start_txt}: file by {deadline_txt} ({days} days; {basis}){extra_text}",
-        host=country, nation=nation, start=start_dt, assets=[asset], leg=leg,
-        facility=facility,
-        extra={"country": country, "event": event, "lead_days": days,
-               "file_by": deadline_iso, "authority": authority, "rule": rule.kind,
-               "source": source, "default_lead_time": bool(default)})
+    return ask, basis, authority, source
 
 
 @cached("checks.crossings._country_name", maxsize=1024)
@@ -159,9 +170,15 @@ class ClearanceBatch:
         start_txt, deadline_txt = _fmt(start, MINUTE_FORMAT), _fmt(deadline, MINUTE_FORMAT)
         deadline_iso = _fmt(deadline, ISO_SECOND_FORMAT)
         start_dt = start.floor("s").to_pydatetime()
+        parts: dict[tuple[str, str, int], tuple] = {}
+        for e in ev:
+            key = (e[0], e[1], id(e[3]))
+            if key not in parts:
+                parts[key] = _clearance_parts(e[0], e[1], e[3])
         return [(e[10], _clearance(e[0], e[1], e[3], start_txt[k],
                                    deadline_txt[k], start_dt[k], deadline_iso[k], nation=e[5],
-                                   asset=e[6], what=e[7], leg=e[8], facility=e[9]))
+                                   asset=e[6], what=e[7], leg=e[8], facility=e[9],
+                                   parts=parts[(e[0], e[1], id(e[3]))]))
                 for k, e in enumerate(ev)]
 
 
@@ -196,8 +213,10 @@ def crossing_findings(plan, schedule, register=None) -> list[Finding]:
         host_of = dict(zip(zip(calls["asset"], calls["seq"], strict=True), calls["host"],
                            strict=True))
         templates: dict[tuple, _Template | None] = {}
-        uses: list[tuple[int, object, _Template]] = []
-        for i, leg in enumerate(legs.itertuples(index=False)):
+        uses: list[tuple[int, _Leg, _Template]] = []
+        depart_ns = pd.DatetimeIndex(legs["depart"]).tz_convert("UTC").as_unit("ns").asi8
+        for i, leg in enumerate(map(_Leg._make, zip(*(legs[c].tolist() for c in _LEG_FIELDS),
+                                                     depart_ns.tolist(), strict=True))):
             ri = unique[id(leg.route)]
             if not rows.has(ri):
                 continue
@@ -222,6 +241,12 @@ def crossing_findings(plan, schedule, register=None) -> list[Finding]:
             merged.append(queued[j][1])
             j += 1
     return merged + [f for _, f in queued[j:]]
+
+
+_LEG_FIELDS = ("route", "nation", "asset", "seq", "kind", "passages", "from", "to",
+               "sail_kmh")
+#: The fields of a leg the crossings need (``depart_ns``: departure, ns since the epoch).
+_Leg = namedtuple("_Leg", [*(f if f != "from" else "frm" for f in _LEG_FIELDS), "depart_ns"])
 
 
 class _Template:
@@ -331,9 +356,9 @@ def _place_templates(uses: list[tuple[int, object, _Template]],
         return []
     counts = np.array([len(t.kms) for _, _, t in uses])
     kms = np.concatenate([t.kms for _, _, t in uses])
-    depart = pd.DatetimeIndex([leg.depart for _, leg, _ in uses]).tz_convert("UTC").as_unit("ns")
+    depart_ns = np.array([leg.depart_ns for _, leg, _ in uses], np.int64)
     sail = np.array([leg.sail_kmh for _, leg, _ in uses], float)
-    base = np.repeat(depart.asi8, counts)
+    base = np.repeat(depart_ns, counts)
     times = (pd.DatetimeIndex(base, tz="UTC")
              + pd.to_timedelta(kms / np.repeat(sail, counts), unit="h")).round("min")
     texts = _fmt(times, MINUTE_FORMAT)
@@ -342,7 +367,7 @@ def _place_templates(uses: list[tuple[int, object, _Template]],
     out: list[Finding] = []
     pos = 0
     for i, leg, t in uses:
-        name = _leg_name(leg)
+        name = f"{leg.frm} -> {leg.to}"
         who = f"{leg.asset} ({leg.nation})"
         for iso3, _, _, inside_km, n, seg in t.countries:
             entry_txt, exit_txt = texts[pos], texts[pos + 1]
@@ -422,11 +447,6 @@ def _beyond_breadth(leg, row) -> bool:
     if i < 0 or STRAITS[i].regime != "corridor" or STRAITS[i].breadth_nm(row.iso3) >= 12.0:
         return False
     return dict(getattr(leg.route, "territorial_km", ()) or ()).get(row.iso3, 0.0) < 0.1
-
-
-def _leg_name(leg) -> str:
-    d = leg._asdict()
-    return f"{d.get('from', d.get('_5'))} -> {d['to']}"
 
 
 def _segment(route, a_km: float, b_km: float) -> list[tuple[float, float]]:
