@@ -8,6 +8,7 @@ in: one row per (edge, country) with the km of that edge inside the country's so
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,13 +48,32 @@ class SeaNetwork:
     sea: np.ndarray
     passages: tuple[str, ...]
     seas: tuple[str, ...]
-    kdtree: cKDTree
-    edge_of: dict
     ts_edge: np.ndarray  # int64 edge index of each waters row (rows ordered by edge)
     ts_country: np.ndarray  # int index into ``countries``
     ts_km: np.ndarray  # km of that edge inside that country's sovereign area
     countries: tuple[str, ...]  # ISO3
-    strait: np.ndarray  # int16 per edge: index into STRAITS, -1 outside every strait
+
+    # built on first use (issue 16: a run whose routes all come from the store of
+    # planner.core.disk_cache needs none of them; the edge dict alone takes a second)
+    @functools.cached_property
+    def kdtree(self) -> cKDTree:
+        """Nodes on the unit sphere, for nearest-node queries."""
+        return cKDTree(unit_xyz(self.lat, self.lon))
+
+    @functools.cached_property
+    def edge_of(self) -> dict[tuple[int, int], int]:
+        """Edge index of each (node, node) pair, both directions."""
+        u, v = self.u.tolist(), self.v.tolist()
+        return {**{(a, b): i for i, (a, b) in enumerate(zip(u, v, strict=True))},
+                **{(b, a): i for i, (a, b) in enumerate(zip(u, v, strict=True))}}
+
+    @functools.cached_property
+    def strait(self) -> np.ndarray:
+        """int16 per edge: index into STRAITS of the strait holding its midpoint, -1 outside
+        every strait."""
+        out = strait_of(*_midpoints(self.lon, self.lat, self.u, self.v))
+        out.flags.writeable = False
+        return out
 
     def bit(self, name: str) -> int:
         """The mask bit of a passage name."""
@@ -76,15 +96,11 @@ def _load() -> SeaNetwork:
         net = SeaNetwork(
             lon=lon, lat=lat, u=u, v=v, km=z["km"], mask=z["mask"], sea=z["sea"],
             passages=tuple(str(p) for p in z["passages"]), seas=tuple(str(s) for s in z["seas"]),
-            kdtree=cKDTree(unit_xyz(lat, lon)),
-            edge_of={**{(int(a), int(b)): i for i, (a, b) in enumerate(zip(u, v, strict=True))},
-                     **{(int(b), int(a)): i for i, (a, b) in enumerate(zip(u, v, strict=True))}},
             ts_edge=z["ts_edge"].astype(np.int64), ts_country=z["ts_country"].astype(np.int64),
             ts_km=z["ts_km"].astype(float), countries=tuple(str(c) for c in z["countries"]),
-            strait=strait_of(*_midpoints(lon, lat, u, v)),
         )
     for a in (net.lon, net.lat, net.u, net.v, net.km, net.mask, net.sea, net.ts_edge,
-              net.ts_country, net.ts_km, net.strait):
+              net.ts_country, net.ts_km):
         a.flags.writeable = False
     return net
 
