@@ -38,7 +38,8 @@ planner itself never imports searoute):
    approaches, not a mesh of coastal shortcuts.
 5. Only the largest connected component is kept.
 6. Every edge gets a bit mask of passages: searoute's own labels mapped to our names, gate
-   lines drawn across the straits (an edge crossing the gate is in the passage), and the
+   lines drawn across the straits and canals (an edge crossing the gate is in the passage;
+   ``--remask`` applies just this step to an existing npz, see :func:`remask`), and the
    NSR water area (edge midpoint inside geodata/nsr_seas.geojson). searoute labels the
    Bering-Chukchi edges as the Northwest Passage; that label is dropped there (kept only in
    the Canadian Arctic), so the NSR is reachable.
@@ -141,7 +142,7 @@ CAPE_LINE = LineString([(20.0, -34.0), (20.0, -78.0)])  # from inland, so none s
 # (66 05'N 169 40'W) - the Diomedes - Cape Prince of Wales (65 38'N 168 05'W).
 # The canals and the Turkish Straits, where searoute's labels mark only its own chain of
 # edges and the lattice and corridor edges laid later run beside them unlabelled: lines across
-# the narrows with both ends 4-35 km inland (checked against the NE 10m land). Bosporus: across
+# the narrows with both ends 4-37 km inland (checked against the NE 10m land). Bosporus: across
 # the narrows at Rumeli Hisari - Anadolu Hisari (41 05'N 29 04'E); Dardanelles: across the
 # Canakkale narrows, Kilitbahir - Canakkale (40 09'N 26 23'E); Suez Canal: the parallel of
 # 30 42'N across the isthmus north of Ismailia, Nile Delta to Sinai; Panama Canal: the meridian
@@ -150,7 +151,7 @@ FIXED_GATES = [
     ("bab-el-mandeb", LineString([(43.20, 12.40), (43.42, 12.65), (43.60, 12.80)])),
     ("bering", LineString([(-169.85, 66.12), (-168.95, 65.80), (-167.95, 65.58)])),
     ("bosporus", LineString([(28.98, 41.10), (29.14, 41.07)])),
-    ("dardanelles", LineString([(26.28, 40.175), (26.50, 40.12)])),
+    ("dardanelles", LineString([(26.30, 40.17), (26.50, 40.12)])),
     ("suez", LineString([(32.10, 30.70), (32.55, 30.70)])),
     ("panama", LineString([(-79.77, 8.95), (-79.77, 9.28)])),
 ]
