@@ -38,7 +38,8 @@ planner itself never imports searoute):
    approaches, not a mesh of coastal shortcuts.
 5. Only the largest connected component is kept.
 6. Every edge gets a bit mask of passages: searoute's own labels mapped to our names, gate
-   lines drawn across the straits (an edge crossing the gate is in the passage), and the
+   lines drawn across the straits and canals (an edge crossing the gate is in the passage;
+   ``--remask`` applies just this step to an existing npz, see :func:`remask`), and the
    NSR water area (edge midpoint inside geodata/nsr_seas.geojson). searoute labels the
    Bering-Chukchi edges as the Northwest Passage; that label is dropped there (kept only in
    the Canadian Arctic), so the NSR is reachable.
@@ -139,9 +140,20 @@ CAPE_LINE = LineString([(20.0, -34.0), (20.0, -78.0)])  # from inland, so none s
 # slip past the other channel: fixed lines from shore to shore, both ends inland.
 # Bab-el-Mandeb: Ras Siyyan (Djibouti) - Perim - Shaykh Sa'id (Yemen); Bering: Cape Dezhnev
 # (66 05'N 169 40'W) - the Diomedes - Cape Prince of Wales (65 38'N 168 05'W).
+# The canals and the Turkish Straits, where searoute's labels mark only its own chain of
+# edges and the lattice and corridor edges laid later run beside them unlabelled: lines across
+# the narrows with both ends 4-37 km inland (checked against the NE 10m land). Bosporus: across
+# the narrows at Rumeli Hisari - Anadolu Hisari (41 05'N 29 04'E); Dardanelles: across the
+# Canakkale narrows, Kilitbahir - Canakkale (40 09'N 26 23'E); Suez Canal: the parallel of
+# 30 42'N across the isthmus north of Ismailia, Nile Delta to Sinai; Panama Canal: the meridian
+# of 79 46'W across the isthmus through Gatun Lake.
 FIXED_GATES = [
     ("bab-el-mandeb", LineString([(43.20, 12.40), (43.42, 12.65), (43.60, 12.80)])),
     ("bering", LineString([(-169.85, 66.12), (-168.95, 65.80), (-167.95, 65.58)])),
+    ("bosporus", LineString([(28.98, 41.10), (29.14, 41.07)])),
+    ("dardanelles", LineString([(26.30, 40.17), (26.50, 40.12)])),
+    ("suez", LineString([(32.10, 30.70), (32.55, 30.70)])),
+    ("panama", LineString([(-79.77, 8.95), (-79.77, 9.28)])),
 ]
 
 # Extra Arctic links (lon, lat) waypoints, joined to the nearest existing nodes at each end.
@@ -216,6 +228,53 @@ def gate_line(land, lon: float, lat: float, bearing: float) -> LineString:
             else d.size - 1
         ends.append((float(lons[i]), float(lats[i])))
     return LineString([ends[1], (lon, lat), ends[0]])
+
+
+def gate_lines(land) -> list[tuple[str, LineString]]:
+    """(passage, line) of every gate: the rays of :data:`GATES` run to ``land``, the Cape
+    line and :data:`FIXED_GATES`."""
+    gates = [(name, gate_line(land, x, y, az)) for name, x, y, az in GATES]
+    gates.append(("cape-of-good-hope", CAPE_LINE))
+    return gates + FIXED_GATES
+
+
+def gate_mask(lon: np.ndarray, lat: np.ndarray, u: np.ndarray, v: np.ndarray,
+              gates: list[tuple[str, LineString]]) -> np.ndarray:
+    """int64 passage bits (:data:`PASSAGES`) of each edge ``u``-``v`` that crosses a gate."""
+    bit = {p: 1 << i for i, p in enumerate(PASSAGES)}
+    a_xy = np.column_stack([lon[u], lat[u]])
+    b_xy = np.column_stack([lon[v], lat[v]])
+    mask = np.zeros(len(u), np.int64)
+    for name, gl in gates:
+        mask[lines_cross(a_xy, b_xy, gl)] |= bit[name]
+    return mask
+
+
+def remask(path: Path = HERE / "sea_network.npz") -> None:
+    """Add the gate bits to the passage masks of an existing network file, in place: every
+    edge crossing a gate of :func:`gate_lines` gets that passage's bit (bits already there,
+    from searoute's labels and the NSR area, are kept). Every other array is written back
+    unchanged, so the network's geometry stays exactly as built. For gate lines added after a
+    network was built (``python build_sea_network.py --remask``); a full build does the same
+    in :func:`main`."""
+    land = load_land()
+    shapely.prepare(land)
+    with np.load(path) as z:
+        arrays = {k: z[k] for k in z.files}
+    if tuple(str(p) for p in arrays["passages"]) != PASSAGES:
+        raise SystemExit(f"{path}: passages {arrays['passages']} are not {PASSAGES}")
+    old = arrays["mask"]
+    new = old | gate_mask(arrays["lon"], arrays["lat"], arrays["u"], arrays["v"],
+                          gate_lines(land))
+    for i, p in enumerate(PASSAGES):
+        added = np.flatnonzero((new >> i) & 1 & ~((old >> i) & 1))
+        for e in added:
+            a, b = arrays["u"][e], arrays["v"][e]
+            print(f"  {p}: edge {e} ({arrays['lon'][a]:.3f}, {arrays['lat'][a]:.3f}) - "
+                  f"({arrays['lon'][b]:.3f}, {arrays['lat'][b]:.3f})")
+    arrays["mask"] = new.astype(old.dtype)
+    np.savez_compressed(path, **arrays)
+    print(f"wrote {path}: {int(np.sum(new != old))} edges got gate bits")
 
 
 def load_sovereign():
@@ -473,18 +532,13 @@ def main() -> None:
     seas = json.loads((HERE / "nsr_seas.geojson").read_text())["features"]
     sea_names = [f["properties"]["sea"] for f in seas]
     sea_polys = [shape(f["geometry"]) for f in seas]
-    gates = [(name, gate_line(land, x, y, az)) for name, x, y, az in GATES]
-    gates.append(("cape-of-good-hope", CAPE_LINE))
-    gates += FIXED_GATES
 
     bit = {p: 1 << i for i, p in enumerate(PASSAGES)}
     m = len(u)
-    mask = np.zeros(m, np.int64)
     sea = np.full(m, -1, np.int8)
     a_xy = np.column_stack([lon[u], lat[u]])
     b_xy = np.column_stack([lon[v], lat[v]])
-    for name, gl in gates:
-        mask[lines_cross(a_xy, b_xy, gl)] |= bit[name]
+    mask = gate_mask(lon, lat, u, v, gate_lines(land))
     for i in range(m):
         for p in labels_list[i]:
             mask[i] |= bit[p]
@@ -520,4 +574,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--remask"]:
+        remask()
+    else:
+        main()

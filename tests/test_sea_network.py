@@ -15,7 +15,7 @@ import pytest
 
 from planner.core.units import KM_PER_NM
 from planner.layers.geodesy import geodesic_km, geodesic_points
-from planner.layers.sea_network import network
+from planner.layers.sea_network import network, unit_xyz
 from planner.routing.sea import sea_route
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -183,3 +183,112 @@ def test_no_edge_runs_along_the_antimeridian_over_land():
         lats = np.linspace(net.lat[net.u[i]], net.lat[net.v[i]], 200)[1:-1]
         for x in (-179.99, 179.99):
             assert not shapely.contains_xy(land, np.full(lats.size, x), lats).any(), i
+
+
+# Every passage of the network, with a way the shortest route takes through it and a small box
+# (lon0, lat0, lon1, lat1) round its gate, from the chart, not from the network's masks: the
+# narrows of a strait, the canal between its ends, a strip across the sea a route round a cape
+# or along the NSR must cross. Places are catalogue ids; where no catalogue place lies beyond
+# the passage, a position at sea ("lat,lon"): Bahrain (Mina Salman) in the Gulf, the
+# Caribbean north of Colon and the Gulf of Panama (outside the canal's labelled approaches),
+# the Pacific off Chiloe and the Atlantic off the Rio de la Plata.
+AVOID_CASES = {
+    "suez": ("djibouti", "port-said", (32.2, 30.0, 32.6, 31.0)),
+    "bab-el-mandeb": ("salalah", "port-said", (43.15, 12.35, 43.75, 12.85)),
+    "hormuz": ("salalah", "26.2,50.6", (56.0, 26.0, 56.9, 26.9)),
+    "malacca": ("singapore", "colombo", (100.3, 2.2, 101.3, 3.6)),
+    "sunda": ("vladivostok", "port-louis", (105.6, -6.2, 106.1, -5.7)),
+    "gibraltar": ("port-said", "baltiysk", (-5.8, 35.7, -5.4, 36.2)),
+    "cape-of-good-hope": ("cape-town", "port-louis", (19.8, -40.0, 20.2, -34.9)),
+    "bering": ("pevek", "provideniya", (-170.2, 65.4, -167.6, 66.3)),
+    "nsr": ("murmansk", "vladivostok", (120.0, 70.0, 125.0, 80.0)),  # across the Laptev Sea
+    "kara-gate": ("severomorsk", "sabetta", (57.8, 70.2, 58.8, 70.8)),
+    "vilkitsky": ("dikson", "tiksi", (103.5, 77.5, 105.5, 78.4)),
+    "sannikov": ("dikson", "pevek", (140.3, 74.2, 140.7, 75.0)),
+    "dmitry-laptev": ("tiksi", "pevek", (141.2, 72.7, 141.8, 73.3)),
+    "panama": ("11.0,-80.0", "7.0,-79.0", (-79.9, 8.95, -79.6, 9.25)),
+    "bosporus": ("novorossiysk", "mumbai", (29.0, 41.05, 29.1, 41.13)),
+    "dardanelles": ("novorossiysk", "port-said", (26.33, 40.08, 26.45, 40.2)),
+    "magellan": ("-42.0,-76.0", "-36.0,-54.0", (-70.5, -61.0, -69.5, -52.0)),  # 70 W
+}
+# Barrow Strait, which a route from Baffin Bay to the Beaufort Sea takes (always avoided)
+NORTHWEST_CASE = ("72.0,-65.0", "71.0,-140.0", (-90.5, 73.8, -89.5, 74.8))
+
+
+def _meets(route, box) -> bool:
+    """Whether the route's path (its straight lon/lat segments, as the network's edges are
+    tested against gates) enters the box, at any longitude wrap."""
+    import shapely
+
+    line = shapely.LineString(np.column_stack([route.lons, route.lats]))
+    x0, y0, x1, y1 = box
+    return any(line.intersects(shapely.box(x0 + dx, y0, x1 + dx, y1))
+               for dx in (-360.0, 0.0, 360.0))
+
+
+def test_every_passage_has_an_avoid_case():
+    assert set(AVOID_CASES) | {"northwest"} == set(network().passages)
+
+
+@pytest.mark.parametrize("waters", ["any", "prefer"])
+@pytest.mark.parametrize("passage", sorted(AVOID_CASES))
+def test_an_avoided_passage_is_not_sailed(passage, waters):
+    """The class of defect where a passage is marked on some of the edges through its gate
+    and a parallel edge slips past (the Bosporus had searoute's labelled chain plus corridor
+    edges beside it): the way through the gate box lists the passage, and with the passage
+    avoided the route never enters the box, or there is none."""
+    from planner.routing.sea import NoSeaRoute
+
+    o, d, box = AVOID_CASES[passage]
+    shortest = sea_route(o, d, waters=waters)
+    assert _meets(shortest, box), f"{o}-{d} does not take {passage}: a bad case"
+    assert passage in shortest.passages
+    try:
+        avoided = sea_route(o, d, avoid=[passage], waters=waters)
+    except NoSeaRoute:
+        return
+    assert passage not in avoided.passages
+    assert not _meets(avoided, box), f"{o}-{d} avoiding {passage} still goes through"
+    assert avoided.distance_km > shortest.distance_km
+
+
+def test_the_black_sea_has_no_other_exit():
+    """Novorossiysk - Mumbai goes through both Turkish Straits; with either avoided there is
+    no way out of the Black Sea."""
+    from planner.routing.sea import NoSeaRoute
+
+    r = sea_route("novorossiysk", "mumbai")
+    assert r.passages[:2] == ("bosporus", "dardanelles")
+    for p in ("bosporus", "dardanelles"):
+        with pytest.raises(NoSeaRoute):
+            sea_route("novorossiysk", "mumbai", avoid=[p])
+
+
+def test_the_northwest_passage_is_never_sailed():
+    """The Northwest Passage is always avoided (no ice rules for the Canadian Arctic), though
+    the plain shortest path over the network (scipy Dijkstra over every edge's km, nothing
+    closed) takes it from Baffin Bay to the Beaufort Sea."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    from planner.routing.route import Route
+    from planner.routing.sea import NoSeaRoute
+
+    o, d, box = NORTHWEST_CASE
+    net = network()
+    lat_lon = np.array([[float(x) for x in p.split(",")] for p in (o, d)])
+    ends = [int(i) for i in net.kdtree.query(unit_xyz(lat_lon[:, 0], lat_lon[:, 1]))[1]]
+    n = len(net.lon)
+    g = coo_matrix((np.r_[net.km, net.km], (np.r_[net.u, net.v], np.r_[net.v, net.u])),
+                   shape=(n, n)).tocsr()
+    _, pred = dijkstra(g, indices=ends[0], return_predecessors=True)
+    path = [ends[1]]
+    while path[-1] != ends[0]:
+        path.append(int(pred[path[-1]]))
+    plain = Route(o, d, "sea", 0.0, np.unwrap(net.lon[path], period=360.0), net.lat[path])
+    assert _meets(plain, box)
+    try:
+        r = sea_route(o, d, waters="any")
+    except NoSeaRoute:
+        return
+    assert "northwest" not in r.passages and not _meets(r, box)
