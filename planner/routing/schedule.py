@@ -26,6 +26,7 @@ import pandas as pd
 
 from planner.core.units import KM_PER_NM, fmt_minute, to_timestamp
 from planner.layers.catalogue import Place
+from planner.layers.nsr import sea_runs
 from planner.model.findings import Finding
 from planner.model.objects import LATEST_TIME
 from planner.model.problems import PlanError, Problem
@@ -78,10 +79,16 @@ def sailing_speed_kmh(distance_km: float, depart, arrive, speed_kmh: float) -> f
     later given arrival it sails at that speed and waits at the end; only an arrival the
     planning speed cannot make (a ``SCHEDULE`` error) takes the faster average speed it
     needs."""
-    t0, t1 = to_timestamp(depart), to_timestamp(arrive)
-    if t0 is None or t1 is None or distance_km <= 0:
-        return speed_kmh
-    hours = (t1 - t0).total_seconds() / 3600.0
+    if type(depart) is dt.datetime and type(arrive) is dt.datetime and (
+            depart.tzinfo is dt.UTC and arrive.tzinfo is dt.UTC):
+        if distance_km <= 0:  # UTC datetimes: the same difference without pandas
+            return speed_kmh
+        hours = (arrive - depart).total_seconds() / 3600.0
+    else:
+        t0, t1 = to_timestamp(depart), to_timestamp(arrive)
+        if t0 is None or t1 is None or distance_km <= 0:
+            return speed_kmh
+        hours = (t1 - t0).total_seconds() / 3600.0
     if hours <= 0:
         return speed_kmh
     return max(speed_kmh, distance_km / hours)
@@ -108,6 +115,43 @@ def _ceil_minute(t: dt.datetime) -> dt.datetime:
     return floor if floor == t else floor + dt.timedelta(minutes=1)
 
 
+class _StaticRoutes:
+    """The routes of :func:`route_leg` that do not depend on the departure, per template
+    (asset routing figures, the two places, the call's options): aircraft legs, and sea legs
+    whose way meets no NSR area (the ice rules never judge them). Probed once per template;
+    legs of other templates are routed leg by leg."""
+
+    def __init__(self):
+        self._known: dict[tuple, Route | None] = {}
+
+    def get(self, asset, origin: Place, call) -> Route | None:
+        """The leg's route when it is the same at any departure, else None."""
+        key = (asset.kind, asset.ice_class, asset.speed_kn, asset.nation, origin, call.place,
+               tuple(call.avoid), tuple(call.deny), call.waters, call.escort)
+        try:
+            return self._known[key]
+        except KeyError:
+            pass
+        route = self._known[key] = self._probe(asset, origin, call)
+        return route
+
+    @staticmethod
+    def _probe(asset, origin: Place, call) -> Route | None:
+        try:
+            if asset.kind != "warship":
+                return route_leg(asset, origin, call.place, when=None, deny=call.deny)
+            if asset.speed_kn is not None and not float(asset.speed_kn) > 0:
+                return None  # refused at a departure: routed (and refused) leg by leg
+            decision = sea_decision(origin, call.place, territory=True, **sea_options(
+                asset, when=None, avoid=call.avoid, waters=call.waters, escort=call.escort))
+        except ValueError:
+            return None  # routed leg by leg, each saying why it cannot be
+        # no NSR area on the shortest way: sea_decision returns it at any departure
+        if decision.route is decision.shortest and not sea_runs(decision.shortest):
+            return decision.route
+        return None
+
+
 def build_schedule(plan, router: Router | None = None) -> Schedule:
     """Route every leg of every asset and work out when each call starts and ends.
 
@@ -116,9 +160,11 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
     length. An intermediate call without ``depart`` is a call of zero length.
     """
     router = router or route_leg
+    static = _StaticRoutes() if router is route_leg else None
     horizon = plan.horizon_end or plan.agreement.term_end
-    call_rows: list[dict] = []
-    leg_rows: list[dict] = []
+    call_rows: list[tuple] = []  # in the order of _CALL_COLUMNS
+    leg_rows: list[tuple] = []  # in the order of _LEG_COLUMNS
+    per_route: dict[int, tuple] = {}
     findings: list[Finding] = []
 
     for ai, asset in enumerate(plan.assets):
@@ -128,9 +174,11 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
             arrive = call.arrive
             if seq > 0:
                 try:
-                    route = router(asset, prev_call.place, call.place, when=prev_depart,
-                                   avoid=call.avoid, deny=call.deny, waters=call.waters,
-                                   escort=call.escort)
+                    route = static.get(asset, prev_call.place, call) if static else None
+                    if route is None:
+                        route = router(asset, prev_call.place, call.place, when=prev_depart,
+                                       avoid=call.avoid, deny=call.deny, waters=call.waters,
+                                       escort=call.escort)
                 except ValueError as exc:
                     findings.append(Finding(
                         "SCHEDULE", "error", f"{asset.id}: leg {prev_call.at} -> {call.at} "
@@ -173,19 +221,17 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
                 if route is not None:
                     sail = sailing_speed_kmh(route.distance_km, prev_depart, arrive,
                                              asset.speed_kmh)
-                    leg_rows.append({
-                        "asset": asset.id, "asset_name": asset.name, "nation": asset.nation,
-                        "kind": asset.kind, "seq": seq, "from": prev_call.at, "to": call.at,
-                        "mode": route.mode, "distance_nm": route.distance_nm,
-                        "distance_km": route.distance_km, "depart": prev_depart,
-                        "arrive": arrive, "speed_kmh": asset.speed_kmh, "sail_kmh": sail,
-                        "sail_end": prev_depart + dt.timedelta(
-                            hours=route.distance_km / sail),
-                        "range_km": asset.range_km, "passages": list(route.passages),
-                        "countries_crossed": list(route.countries),
-                        "territorial_nm": route.territorial_nm, "route": route,
-                        "geometry": route.geometry,
-                    })
+                    r = per_route.get(id(route))
+                    if r is None:  # the route's columns, once per route object
+                        r = per_route[id(route)] = (route, route.mode, route.distance_nm,
+                                                    route.distance_km, route.passages,
+                                                    route.countries, route.territorial_nm,
+                                                    route.geometry)
+                    leg_rows.append((
+                        asset.id, asset.name, asset.nation, asset.kind, seq, prev_call.at,
+                        call.at, r[1], r[2], r[3], prev_depart, arrive, asset.speed_kmh, sail,
+                        prev_depart + dt.timedelta(hours=route.distance_km / sail),
+                        asset.range_km, list(r[4]), list(r[5]), dict(r[6]), route, r[7]))
             depart = call.depart
             open_ended = False
             if depart is None:
@@ -205,14 +251,11 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
                     nation=asset.nation, assets=[asset.id], start=depart, end=arrive,
                     facility=call.at))
                 depart = arrive
-            call_rows.append({
-                "asset": asset.id, "asset_name": asset.name, "nation": asset.nation,
-                "kind": asset.kind, "crew": asset.crew, "seq": seq, "at": call.at,
-                "name": call.place.name, "facility_kind": call.place.kind,
-                "lat": call.place.lat, "lon": call.place.lon, "host": call.place.country,
-                "arrive": arrive, "depart": depart, "arrive_given": call.arrive is not None,
-                "open_ended": open_ended, "purpose": call.purpose,
-            })
+            place = call.place
+            call_rows.append((
+                asset.id, asset.name, asset.nation, asset.kind, asset.crew, seq, call.at,
+                place.name, place.kind, place.lat, place.lon, place.country, arrive, depart,
+                call.arrive is not None, open_ended, call.purpose))
             prev_depart, prev_call = depart, call
 
     call_frame = pd.DataFrame(call_rows, columns=_CALL_COLUMNS[:-1])
