@@ -237,3 +237,24 @@ def _signature_cols(t: np.ndarray) -> np.ndarray:
         upto = m // 12 + ((m % 12 + 1 > mark_m) | (after == 1))  # marks up to each time
         cols += [after[:, 0::2], upto[:, 1::2] - upto[:, 0::2]]
     return np.hstack(cols)
+
+
+def signature_piece(runs, speed_kmh: float, t_s: float) -> tuple[float, float]:
+    """The departures (epoch seconds) around ``t_s`` with the :func:`run_signature` of
+    ``t_s`` for ``runs`` at ``speed_kmh``, less :data:`MARGIN_S` at each end: between them no
+    entry to or exit from a run crosses a month start or a day mark (:data:`DAY_MARKS`)."""
+    if not runs:
+        return -math.inf, math.inf
+    v = float(speed_kmh) / 3600.0  # km per second
+    offsets = np.array(sorted({k / v for run in runs for k in (run.start_km, run.end_km)}))
+    m = _months(t_s + offsets)
+    lo = _month_starts_s(m) - offsets  # each offset's month start, as a departure
+    hi = _month_starts_s(m + 1) - offsets
+    edges = [lo, hi]
+    for mark_m, mark_d in DAY_MARKS:
+        years = (m // 12)[:, None] + np.arange(-1, 2)[None, :]
+        marks = _month_starts_s(years * 12 + mark_m - 1) + (mark_d - 1) * 86400.0
+        edges.append((marks - offsets[:, None]).ravel())
+    edges = np.concatenate(edges)
+    below, above = edges[edges <= t_s], edges[edges > t_s]
+    return float(below.max()) + MARGIN_S, float(above.min()) - MARGIN_S

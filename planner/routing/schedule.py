@@ -16,7 +16,9 @@ planning speed cannot make takes the average speed it needs.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,13 +26,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner.core.units import KM_PER_NM, fmt_minute, to_timestamp
+from planner.core.units import KM_PER_NM, KMH_PER_KN, fmt_minute, to_timestamp
 from planner.layers.catalogue import Place
 from planner.layers.nsr import sea_runs
+from planner.layers.sea_network import NSR_PASSAGES
 from planner.model.findings import Finding
 from planner.model.objects import LATEST_TIME
 from planner.model.problems import PlanError, Problem
 from planner.routing.air import air_route
+from planner.routing.hop_time import signature_piece
 from planner.routing.route import Route
 from planner.routing.sea import NoSeaRoute, sea_decision
 
@@ -123,20 +127,52 @@ class _StaticRoutes:
 
     def __init__(self):
         self._known: dict[tuple, Route | None] = {}
+        # sea templates meeting the NSR: (runs of the shortest way and of the way round,
+        # and the routes already decided: window starts, [(start, end, route)]), times in
+        # epoch seconds
+        self._timed: dict[tuple, tuple] = {}
 
-    def get(self, asset, origin: Place, call) -> Route | None:
-        """The leg's route when it is the same at any departure, else None."""
+    def get(self, asset, origin: Place, call, when: dt.datetime | None = None
+            ) -> Route | None:
+        """The leg's route leaving at ``when`` when it is the same at any departure, or was
+        decided before for a departure with the same NSR signature; else None."""
         key = (asset.kind, asset.ice_class, asset.speed_kn, asset.nation, origin, call.place,
                tuple(call.avoid), tuple(call.deny), call.waters, call.escort)
         try:
-            return self._known[key]
+            route = self._known[key]
         except KeyError:
-            pass
-        route = self._known[key] = self._probe(asset, origin, call)
-        return route
+            route = self._known[key] = self._probe(key, asset, origin, call)
+        if route is not None or key not in self._timed or not _is_utc(when):
+            return route
+        _, _, starts, pieces = self._timed[key]
+        t_s = when.timestamp()
+        k = bisect.bisect_right(starts, t_s) - 1
+        if k >= 0 and pieces[k][0] <= t_s < pieces[k][1]:
+            return pieces[k][2]
+        return None
 
-    @staticmethod
-    def _probe(asset, origin: Place, call) -> Route | None:
+    def routed(self, asset, origin: Place, call, when: dt.datetime | None, route: Route
+               ) -> None:
+        """Keep a route :func:`route_leg` gave for a leg of an NSR template leaving at
+        ``when``, for the departures with the same signature."""
+        key = (asset.kind, asset.ice_class, asset.speed_kn, asset.nation, origin, call.place,
+               tuple(call.avoid), tuple(call.deny), call.waters, call.escort)
+        timed = self._timed.get(key)
+        if timed is None or not _is_utc(when):
+            return
+        rs, ra, starts, pieces = timed
+        router_kmh = float(asset.speed_kn) * KMH_PER_KN  # as sea_decision places NSR entries
+        t_min = int(when.timestamp() // 60) * 60.0  # the router's departure minute
+        lo_s, hi_s = -math.inf, math.inf
+        for runs in (rs, ra):
+            lo, hi = signature_piece(runs, router_kmh, t_min)
+            lo_s, hi_s = max(lo_s, lo), min(hi_s, hi)
+        if lo_s < hi_s:
+            k = bisect.bisect_right(starts, lo_s)
+            starts.insert(k, lo_s)
+            pieces.insert(k, (lo_s, hi_s, route))
+
+    def _probe(self, key: tuple, asset, origin: Place, call) -> Route | None:
         try:
             if asset.kind != "warship":
                 return route_leg(asset, origin, call.place, when=None, deny=call.deny)
@@ -147,9 +183,23 @@ class _StaticRoutes:
         except ValueError:
             return None  # routed leg by leg, each saying why it cannot be
         # no NSR area on the shortest way: sea_decision returns it at any departure
-        if decision.route is decision.shortest and not sea_runs(decision.shortest):
+        runs = sea_runs(decision.shortest)
+        if decision.route is decision.shortest and not runs:
             return decision.route
+        if runs and asset.speed_kn is not None:
+            try:
+                round_way = sea_decision(origin, call.place, territory=True, **sea_options(
+                    asset, when=None, avoid=tuple(sorted(set(call.avoid) | set(NSR_PASSAGES))),
+                    waters=call.waters, escort=call.escort))
+                alt = sea_runs(round_way.shortest)
+            except ValueError:
+                alt = []
+            self._timed[key] = (runs, alt, [], [])
         return None
+
+
+def _is_utc(when) -> bool:
+    return type(when) is dt.datetime and when.tzinfo is dt.UTC
 
 
 def build_schedule(plan, router: Router | None = None) -> Schedule:
@@ -174,11 +224,14 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
             arrive = call.arrive
             if seq > 0:
                 try:
-                    route = static.get(asset, prev_call.place, call) if static else None
+                    route = (static.get(asset, prev_call.place, call, prev_depart)
+                             if static else None)
                     if route is None:
                         route = router(asset, prev_call.place, call.place, when=prev_depart,
                                        avoid=call.avoid, deny=call.deny, waters=call.waters,
                                        escort=call.escort)
+                        if static:
+                            static.routed(asset, prev_call.place, call, prev_depart, route)
                 except ValueError as exc:
                     findings.append(Finding(
                         "SCHEDULE", "error", f"{asset.id}: leg {prev_call.at} -> {call.at} "
