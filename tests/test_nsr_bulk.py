@@ -26,7 +26,7 @@ from planner.layers import nsr
 from planner.layers.nsr_rules import CALENDAR_NOTE, admission, is_admissible
 from planner.model.findings import Finding
 from planner.routing.hop_time import run_signature
-from planner.routing.schedule import sea_options
+from planner.routing.schedule import build_schedule, route_leg, sea_options
 from planner.routing.sea import NoSeaRoute, sea_decision
 
 ARCTIC = ["murmansk", "severomorsk", "dikson", "tiksi", "pevek", "vladivostok", "provideniya"]
@@ -270,3 +270,25 @@ def test_shared_answers_hold_for_every_leg_of_a_signature(checked):
                 assert seen[key] == got
             seen[key] = got
     assert compared > 20
+
+
+def test_schedule_shared_routes_equal_routing_every_leg(checked):
+    """build_schedule looks a leg's route up per template (and, over the NSR, per departure
+    signature); a router of its own makes it route every leg: both give the same schedule."""
+    plan, schedule = checked
+    routed = []
+
+    def every_leg(*args, **kwargs):
+        routed.append(1)
+        return route_leg(*args, **kwargs)
+
+    plain = build_schedule(plan, router=every_leg)
+    assert len(routed) == len(plain.legs)
+    pd.testing.assert_frame_equal(schedule.legs.drop(columns=["route"]),
+                                  plain.legs.drop(columns=["route"]))
+    pd.testing.assert_frame_equal(schedule.calls, plain.calls)
+    assert [(r.distance_km, r.passages, r.notes, r.countries, r.territorial_km)
+            for r in schedule.legs["route"]] == [
+        (r.distance_km, r.passages, r.notes, r.countries, r.territorial_km)
+        for r in plain.legs["route"]]
+    assert [_key(f) for f in schedule.findings] == [_key(f) for f in plain.findings]
