@@ -93,10 +93,25 @@ def _nearest_text(place: Place, kind: str) -> str:
     return f"; the nearest catalogue {word} is {pid} ({km:,.0f} km)"
 
 
-def _call_times(schedule) -> dict[tuple[str, int], tuple]:
-    calls = schedule.calls
-    return {(a, int(s)): (to_datetime(arr), to_datetime(dep)) for a, s, arr, dep in zip(
-        calls["asset"], calls["seq"], calls["arrive"], calls["depart"], strict=True)}
+class _CallTimes:
+    """``get((asset, seq), default)``: the call's (arrive, depart) as :func:`to_datetime`
+    gives them, converted only for the calls a finding names."""
+
+    def __init__(self, schedule):
+        calls = schedule.calls
+        self._row = {(a, int(s)): i for i, (a, s) in enumerate(zip(
+            calls["asset"].tolist(), calls["seq"].tolist(), strict=True))}
+        self._arrive, self._depart = calls["arrive"].array, calls["depart"].array
+
+    def get(self, key: tuple[str, int], default=None):
+        i = self._row.get(key)
+        if i is None:
+            return default
+        return to_datetime(self._arrive[i]), to_datetime(self._depart[i])
+
+
+def _call_times(schedule) -> _CallTimes:
+    return _CallTimes(schedule)
 
 
 def _leg_index(schedule) -> dict[tuple[str, int], int]:
@@ -160,17 +175,19 @@ def facility_findings(plan, schedule) -> list[Finding]:
     for asset in plan.assets:
         for seq, call in enumerate(asset.itinerary):
             place = call.place
+            why = _kind_problem(asset.kind, place)
+            figure = _figure_problem(asset, place)
+            if why is None and figure is None:
+                continue
             start, end = times.get((asset.id, seq), (None, None))
             common = dict(host=place.country, nation=asset.nation, start=start, end=end,
                           assets=[asset.id], leg=legs.get((asset.id, seq)), facility=call.at,
                           lat=place.lat, lon=place.lon)
-            why = _kind_problem(asset.kind, place)
             if why is not None:
                 out.append(Finding(
                     "FACILITY", "error",
                     f"{asset.id} ({asset.kind}) cannot call at {call.at} (call {seq + 1}): "
                     f"{why}", extra={"rule": "kind", "facility_kind": place.kind}, **common))
-            figure = _figure_problem(asset, place)
             if figure is not None:
                 why, value, limit = figure
                 rule = "draught" if asset.kind == "warship" else "runway"

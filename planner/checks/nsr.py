@@ -14,13 +14,25 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from planner.checks.registry import CheckContext, register
+from planner.core.units import KMH_PER_KN
 from planner.layers.nsr import closures, sea_name, sea_runs, unsourced_uses
-from planner.layers.nsr_rules import CALENDAR_NOTE, ICE_CLASSES, lowest_class, open_months
+from planner.layers.nsr_rules import (
+    CALENDAR_NOTE,
+    ICE_CLASSES,
+    SEASON_CLOSES,
+    SEASON_OPENS,
+    lowest_class,
+    open_months,
+)
+from planner.layers.sea_network import NSR_PASSAGES
 from planner.model.findings import Finding
+from planner.routing.hop_time import run_signature
 from planner.routing.schedule import sea_options
 from planner.routing.sea import NoSeaRoute, sea_decision
 
@@ -99,74 +111,210 @@ def _escort_hint(closed, escort: bool) -> str:
             "would be admissible")
 
 
+class _Leg(NamedTuple):
+    """The columns of a schedule leg the NSR check reads."""
+
+    asset: str
+    nation: str
+    seq: int
+    to: str
+    depart: object
+    arrive: object
+    sail_kmh: float
+    route: object
+    passages: list
+    distance_km: float
+    distance_nm: float
+
+
+_LEG_FIELDS = _Leg._fields
+
+
 def nsr_findings(plan, schedule, register=None) -> list[Finding]:
     """NSR_ICE and NSR-transit CLEARANCE findings for every warship leg through the NSR (or
-    kept out of it by the ice rules)."""
-    out: list[Finding] = []
+    kept out of it by the ice rules).
+
+    Worked out per template (asset routing figures, the two places, the call's options and
+    the leg's route): a template whose route and shortest way meet no NSR area gives no
+    finding at any time. For the others the answers depend on the departure only through
+    :func:`~planner.routing.hop_time.run_signature` of the route's NSR runs at the leg's
+    speed and of the shortest way's and the way round's runs at the router's: one leg of a
+    signature is checked, and when it gives nothing, neither do the others clear of its
+    edges; every leg that gives a finding is checked on its own, with its own times."""
+    legs = schedule.legs
+    if not len(legs):
+        return []
     by_id = {a.id: a for a in plan.assets}
-    for i, leg in enumerate(schedule.legs.itertuples(index=False)):
-        if leg.kind != "warship":
+    cols = {f: legs[f].tolist() for f in ("kind", "asset", "seq", "route", "passages",
+                                          "distance_km")}
+    groups: dict[tuple, list[int]] = {}
+    for i, (kind, aid, seq, route, passages, km) in enumerate(zip(
+            cols["kind"], cols["asset"], cols["seq"], cols["route"], cols["passages"],
+            cols["distance_km"], strict=True)):
+        if kind != "warship":
             continue
-        asset = by_id[leg.asset]
-        frm, to = asset.itinerary[leg.seq - 1], asset.itinerary[leg.seq]
-        depart = pd.Timestamp(leg.depart).to_pydatetime()
-        arrive = pd.Timestamp(leg.arrive).to_pydatetime()
-        escort = to.escort is not None
-        bad = closures(leg.route, asset.ice_class, depart, leg.sail_kmh, escort)
-        try:
-            decision = sea_decision(frm.place, to.place, **sea_options(
-                asset, when=depart, avoid=to.avoid, waters=to.waters, escort=to.escort))
-        except (NoSeaRoute, ValueError):
-            decision = None
-        if bad:
-            alt = decision.route if decision is not None else None
-            same = alt is not None and alt.passages == tuple(leg.passages) and abs(
-                alt.distance_km - leg.distance_km) < 1e-6
-            if alt is not None and not same and not closures(
-                    alt, asset.ice_class, depart, asset.speed_kmh, escort):
-                extra_days = (alt.distance_km - leg.distance_km) / asset.speed_kmh / 24
-                via = ", ".join(p for p in alt.passages) or "open water"
-                alt_text = (f"the best alternative avoiding the NSR is {alt.distance_nm:,.0f} nm "
-                            f"via {via} ({alt.distance_nm - leg.distance_nm:+,.0f} nm, "
-                            f"{extra_days:+,.1f} days at {asset.speed_kn:,.0f} kn)")
-                alt_extra = {"alternative_nm": round(alt.distance_nm, 1),
-                             "alternative_passages": list(alt.passages)}
-            else:
-                alt_text, alt_extra = "no route avoiding the NSR exists", {}
-            how, doubts = _remedies(bad, asset.ice_class, escort)
-            out.append(Finding(
-                "NSR_ICE", "error",
-                f"{leg.asset} (ice class {asset.ice_class}) on {frm.at} -> {to.at} would sail "
-                f"the {_where(bad)}: the NSR admission criteria do not permit that ice class "
-                f"there then; it would make it with {how}; or the way round: {alt_text}"
-                f"{''.join('; ' + d for d in doubts)} ({CALENDAR_NOTE})",
-                nation=leg.nation, start=bad[0].when, end=arrive, assets=[leg.asset], leg=i,
-                extra={"seas": [c.sea for c in bad], "ice": [c.ice for c in bad],
-                       "reasons": [c.reason for c in bad],
-                       "unsourced": [list(c.unsourced) for c in bad], **alt_extra}))
-        elif (decision is not None and decision.rerouted
-              and tuple(leg.passages) == decision.route.passages
-              and abs(leg.distance_km - decision.route.distance_km) < 1e-6):
-            short = decision.shortest
-            extra_days = (leg.distance_km - short.distance_km) / asset.speed_kmh / 24
-            how, doubts = _remedies(decision.closed, asset.ice_class, escort)
-            out.append(Finding(
-                "NSR_ICE", "warning",
-                f"{leg.asset} (ice class {asset.ice_class}) on {frm.at} -> {to.at} is routed via "
-                f"{', '.join(leg.passages) or 'by open water'} ({leg.distance_nm:,.0f} nm): "
-                f"the NSR ({short.distance_nm:,.0f} nm) is closed to it in the "
-                f"{_where(decision.closed)}; {leg.distance_nm - short.distance_nm:+,.0f} nm, "
-                f"{extra_days:+,.1f} days at {asset.speed_kn:,.0f} kn; the NSR would open "
-                f"with {how}{''.join('; ' + d for d in doubts)} ({CALENDAR_NOTE})",
-                nation=leg.nation, start=decision.closed[0].when, end=arrive,
-                assets=[leg.asset], leg=i,
-                extra={"seas": [c.sea for c in decision.closed],
-                       "ice": [c.ice for c in decision.closed], "rerouted": True,
-                       "unsourced": [list(c.unsourced) for c in decision.closed],
-                       "nsr_nm": round(short.distance_nm, 1)}))
-        if not bad:
-            out += _unsourced_findings(leg, i, asset, depart, arrive)
+        asset = by_id[aid]
+        frm, to = asset.itinerary[seq - 1], asset.itinerary[seq]
+        key = (asset.ice_class, asset.speed_kn, asset.speed_kmh, asset.nation, frm.place,
+               to.place, tuple(to.avoid), to.waters, to.escort is not None, id(route),
+               tuple(passages), km)
+        groups.setdefault(key, []).append(i)
+    if not groups:
+        return []
+    depart_us = _epoch_us(legs["depart"])
+    sail_kmh = legs["sail_kmh"].to_numpy(float)
+    memo: dict = {}
+    found: dict[int, list[Finding]] = {}
+    rows_of = _Legs(legs)
+    for rows in groups.values():
+        for i, fs in _group_findings(rows_of, rows, by_id, depart_us, sail_kmh, memo):
+            if fs:
+                found[i] = fs
+    return [f for i in sorted(found) for f in found[i]]
+
+
+def _epoch_us(times: pd.Series) -> np.ndarray:
+    """Microseconds since the epoch as float (NaN for NaT)."""
+    t = times.to_numpy(dtype="datetime64[us]") if len(times) else np.array([], "datetime64[us]")
+    out = t.astype(np.int64).astype(float)
+    out[np.isnat(t)] = np.nan
     return out
+
+
+class _Legs:
+    """Row ``i`` of the legs frame as a :class:`_Leg` (values as ``itertuples`` gives them),
+    from columns read once."""
+
+    def __init__(self, legs: pd.DataFrame):
+        self.cols = [legs[f].array if f in ("depart", "arrive") else legs[f].tolist()
+                     for f in _LEG_FIELDS]
+
+    def __call__(self, i: int) -> _Leg:
+        return _Leg(*(c[i] for c in self.cols))
+
+
+def _group_findings(leg_of: _Legs, rows: list[int], by_id, depart_us: np.ndarray,
+                    sail_kmh: np.ndarray, memo: dict):
+    """(leg, findings) for the legs of one template (see :func:`nsr_findings`)."""
+    first = leg_of(rows[0])
+    asset = by_id[first.asset]
+    frm, to = asset.itinerary[first.seq - 1], asset.itinerary[first.seq]
+    runs_leg = sea_runs(first.route)
+    try:
+        probe = sea_decision(frm.place, to.place, **sea_options(
+            asset, when=None, avoid=to.avoid, waters=to.waters, escort=to.escort))
+    except (NoSeaRoute, ValueError):
+        probe = None
+    if probe is None:  # no way at all: each leg as it comes
+        for i in rows:
+            yield i, _leg_findings(leg_of(i), i, asset, frm, to, memo)
+        return
+    runs_short = sea_runs(probe.shortest)
+    if not runs_leg and not runs_short:
+        return  # no NSR area on the leg's route or its shortest way: nothing at any time
+    try:
+        round_way = sea_decision(frm.place, to.place, **sea_options(
+            asset, when=None, avoid=tuple(sorted(set(to.avoid) | set(NSR_PASSAGES))),
+            waters=to.waters, escort=to.escort))
+        runs_alt = sea_runs(round_way.shortest)
+    except (NoSeaRoute, ValueError):
+        runs_alt = []
+    idx = np.asarray(rows)
+    t0 = depart_us[idx]
+    t0_min = np.floor(t0 / 60e6) * 60.0  # the router's departure, floored to the minute (s)
+    router_kmh = float(asset.speed_kn) * KMH_PER_KN
+    parts = [run_signature(runs_leg, t0 / 1e6, sail_kmh[idx]),
+             run_signature(runs_short, t0_min, router_kmh),
+             run_signature(runs_alt, t0_min, router_kmh)]
+    sig = np.hstack([p[0] for p in parts])
+    clear = parts[0][1] & parts[1][1] & parts[2][1]
+    quiet: dict[bytes, bool] = {}
+    for k, i in enumerate(rows):
+        if not clear[k]:
+            yield i, _leg_findings(leg_of(i), i, asset, frm, to, memo)
+            continue
+        code = sig[k].tobytes()
+        if quiet.get(code):
+            continue  # a leg of the same signature gave nothing: so does this one
+        fs = _leg_findings(leg_of(i), i, asset, frm, to, memo)
+        quiet[code] = not fs
+        yield i, fs
+
+
+def _leg_findings(leg: _Leg, i: int, asset, frm, to, memo: dict) -> list[Finding]:
+    """The ``NSR_ICE`` findings of one warship leg, at its own times."""
+    out: list[Finding] = []
+    depart = pd.Timestamp(leg.depart).to_pydatetime()
+    arrive = pd.Timestamp(leg.arrive).to_pydatetime()
+    escort = to.escort is not None
+    bad = closures(leg.route, asset.ice_class, depart, leg.sail_kmh, escort)
+    try:
+        decision = sea_decision(frm.place, to.place, **sea_options(
+            asset, when=depart, avoid=to.avoid, waters=to.waters, escort=to.escort))
+    except (NoSeaRoute, ValueError):
+        decision = None
+    if bad:
+        alt = decision.route if decision is not None else None
+        same = alt is not None and alt.passages == tuple(leg.passages) and abs(
+            alt.distance_km - leg.distance_km) < 1e-6
+        if alt is not None and not same and not closures(
+                alt, asset.ice_class, depart, asset.speed_kmh, escort):
+            extra_days = (alt.distance_km - leg.distance_km) / asset.speed_kmh / 24
+            via = ", ".join(p for p in alt.passages) or "open water"
+            alt_text = (f"the best alternative avoiding the NSR is {alt.distance_nm:,.0f} nm "
+                        f"via {via} ({alt.distance_nm - leg.distance_nm:+,.0f} nm, "
+                        f"{extra_days:+,.1f} days at {asset.speed_kn:,.0f} kn)")
+            alt_extra = {"alternative_nm": round(alt.distance_nm, 1),
+                         "alternative_passages": list(alt.passages)}
+        else:
+            alt_text, alt_extra = "no route avoiding the NSR exists", {}
+        how, doubts = _remedies_memo(bad, asset.ice_class, escort, memo)
+        out.append(Finding(
+            "NSR_ICE", "error",
+            f"{leg.asset} (ice class {asset.ice_class}) on {frm.at} -> {to.at} would sail "
+            f"the {_where(bad)}: the NSR admission criteria do not permit that ice class "
+            f"there then; it would make it with {how}; or the way round: {alt_text}"
+            f"{''.join('; ' + d for d in doubts)} ({CALENDAR_NOTE})",
+            nation=leg.nation, start=bad[0].when, end=arrive, assets=[leg.asset], leg=i,
+            extra={"seas": [c.sea for c in bad], "ice": [c.ice for c in bad],
+                   "reasons": [c.reason for c in bad],
+                   "unsourced": [list(c.unsourced) for c in bad], **alt_extra}))
+    elif (decision is not None and decision.rerouted
+          and tuple(leg.passages) == decision.route.passages
+          and abs(leg.distance_km - decision.route.distance_km) < 1e-6):
+        short = decision.shortest
+        extra_days = (leg.distance_km - short.distance_km) / asset.speed_kmh / 24
+        how, doubts = _remedies_memo(decision.closed, asset.ice_class, escort, memo)
+        out.append(Finding(
+            "NSR_ICE", "warning",
+            f"{leg.asset} (ice class {asset.ice_class}) on {frm.at} -> {to.at} is routed via "
+            f"{', '.join(leg.passages) or 'by open water'} ({leg.distance_nm:,.0f} nm): "
+            f"the NSR ({short.distance_nm:,.0f} nm) is closed to it in the "
+            f"{_where(decision.closed)}; {leg.distance_nm - short.distance_nm:+,.0f} nm, "
+            f"{extra_days:+,.1f} days at {asset.speed_kn:,.0f} kn; the NSR would open "
+            f"with {how}{''.join('; ' + d for d in doubts)} ({CALENDAR_NOTE})",
+            nation=leg.nation, start=decision.closed[0].when, end=arrive,
+            assets=[leg.asset], leg=i,
+            extra={"seas": [c.sea for c in decision.closed],
+                   "ice": [c.ice for c in decision.closed], "rerouted": True,
+                   "unsourced": [list(c.unsourced) for c in decision.closed],
+                   "nsr_nm": round(short.distance_nm, 1)}))
+    if not bad:
+        out += _unsourced_findings(leg, i, asset, depart, arrive)
+    return out
+
+
+def _remedies_memo(closed, ice_class: str, escort: bool, memo: dict) -> tuple[str, list[str]]:
+    """:func:`_remedies`, once per shape of the closures: it reads a closure's time only
+    through :func:`~planner.layers.nsr_rules.lowest_class`, which asks whether it falls in
+    the navigation season."""
+    key = (ice_class, escort, tuple((c.sea, c.month, c.rule, c.ice, c.reason, c.unsourced,
+                                     SEASON_OPENS <= (c.when.month, c.when.day) <= SEASON_CLOSES)
+                                    for c in closed))
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = _remedies(closed, ice_class, escort)
+    return hit[0], list(hit[1])
 
 
 def _unsourced_findings(leg, i: int, asset, depart: dt.datetime, arrive: dt.datetime

@@ -45,19 +45,29 @@ class Window(NamedTuple):
 def windows(plan, schedule) -> list[Window]:
     """Each foreign (non-Russian) warship leg through the NSR: entry and exit times at the
     leg's sailing speed."""
-    out = []
-    froms = schedule.legs["from"].tolist() if len(schedule.legs) else []
-    for i, leg in enumerate(schedule.legs.itertuples(index=False)):
-        if leg.kind != "warship" or leg.nation == COASTAL_STATE or leg.mode != "sea":
+    out: list[Window] = []
+    legs = schedule.legs
+    if not len(legs):
+        return out
+    cols = [legs[c].tolist() for c in ("kind", "nation", "mode", "route")]
+    runs_of: dict[int, list] = {}  # per route object: legs of a template share theirs
+    more = None  # the other columns, read at the first leg through the NSR
+    for i, (kind, nation, mode, route) in enumerate(zip(*cols, strict=True)):
+        if kind != "warship" or nation == COASTAL_STATE or mode != "sea":
             continue
-        runs = sea_runs(leg.route)
+        runs = runs_of.get(id(route))
+        if runs is None:
+            runs = runs_of[id(route)] = sea_runs(route)
         if not runs:
             continue
-        depart = pd.Timestamp(leg.depart).to_pydatetime()
-        start = depart + dt.timedelta(hours=runs[0].start_km / leg.sail_kmh)
-        end = depart + dt.timedelta(hours=runs[-1].end_km / leg.sail_kmh)
-        out.append(Window(leg.asset, leg.nation, i, start, end,
-                          f"{froms[i]} -> {leg.to}"))
+        if more is None:
+            more = [legs["depart"].array] + [legs[c].tolist()
+                                            for c in ("sail_kmh", "asset", "from", "to")]
+        departs, sail_kmh, assets, froms, tos = more
+        depart = pd.Timestamp(departs[i]).to_pydatetime()
+        start = depart + dt.timedelta(hours=runs[0].start_km / sail_kmh[i])
+        end = depart + dt.timedelta(hours=runs[-1].end_km / sail_kmh[i])
+        out.append(Window(assets[i], nation, i, start, end, f"{froms[i]} -> {tos[i]}"))
     return out
 
 

@@ -23,6 +23,7 @@ from planner.layers.nsr_rules import (
     ICE_CLASSES,
     SEASON_CLOSES,
     SEASON_LIMITED,
+    SEASON_OPENS,
     Admission,
     admission,
     admission_table,
@@ -55,10 +56,17 @@ def nsr_seas() -> gpd.GeoDataFrame:
     return seas
 
 
+@once("layers.nsr._area_names")
+def _area_names() -> dict[str, str]:
+    """Area id -> display name, from :func:`nsr_seas`."""
+    seas = nsr_seas()
+    return dict(zip(seas["sea"].tolist(), seas["name"].tolist(), strict=True))
+
+
 def sea_name(sea: str) -> str:
     """Display name of an area or sea id (``kara-sw`` -> ``Kara Sea, south-western part``)."""
-    names = dict(zip(nsr_seas()["sea"], nsr_seas()["name"], strict=True))
-    return names.get(sea, _SEA_NAMES.get(sea, sea))
+    name = _area_names().get(sea)
+    return name if name is not None else _SEA_NAMES.get(sea, sea)
 
 
 def ice_rules() -> pd.DataFrame:
@@ -117,8 +125,34 @@ class Closure(NamedTuple):
     unsourced: tuple[str, ...] = ()
 
 
+#: Where :func:`sea_runs` keeps a route's runs on the route object itself (an immutable path:
+#: routes are shared between the legs of a template, issue 16).
+_RUNS_ATTR = "_nsr_sea_runs"
+
+
 def sea_runs(route: Polyline) -> list[SeaRun]:
-    """The route's runs through NSR seas, in order (a sea entered twice gives two runs)."""
+    """The route's runs through NSR seas, in order (a sea entered twice gives two runs).
+
+    Computed once per route object whose path is immutable (read-only ``lons``/``lats``
+    arrays, as every :class:`~planner.routing.route.Route` has) and kept on it: legs of the
+    same template share their route, so the checks that read its runs pay for them once."""
+    memo = getattr(route, "__dict__", None)
+    if memo is None or not _immutable_path(route):
+        return _sea_runs(route)
+    runs = memo.get(_RUNS_ATTR)
+    if runs is None:
+        runs = memo[_RUNS_ATTR] = tuple(_sea_runs(route))
+    return list(runs)
+
+
+def _immutable_path(route: Polyline) -> bool:
+    """True when the path's coordinates cannot change (read-only numpy arrays)."""
+    lons, lats = getattr(route, "lons", None), getattr(route, "lats", None)
+    return (isinstance(lons, np.ndarray) and isinstance(lats, np.ndarray)
+            and not lons.flags.writeable and not lats.flags.writeable)
+
+
+def _sea_runs(route: Polyline) -> list[SeaRun]:
     lons, lats = np.asarray(route.lons, float), np.asarray(route.lats, float)
     if lons.size < 2 or float(np.max(np.abs(lats))) < NSR_SOUTH_LAT:
         return []
@@ -158,20 +192,46 @@ def _checkpoints(t0: dt.datetime, t1: dt.datetime, ice_class: str) -> list[dt.da
 def _run_admissions(runs: list[SeaRun], ice_class: str | None, depart, speed_kmh: float
                     ) -> list[list[tuple[dt.datetime, Admission]]]:
     """Per run, the criteria's answer at each checkpoint the ship is inside it."""
-    t0 = to_timestamp(depart)
-    if t0 is None or not runs:
+    if not runs:
         return []
+    if type(depart) is dt.datetime and depart.tzinfo is dt.UTC:
+        start = depart  # what to_timestamp(depart).to_pydatetime() gives, without pandas
+    else:
+        t0 = to_timestamp(depart)
+        if t0 is None:
+            return []
+        start = t0.to_pydatetime()
     if not speed_kmh > 0:
         raise ValueError("speed_kmh must be > 0")
     c = normalise_ice_class(ice_class)
-    start = t0.to_pydatetime()
+    memo = _admission_memo()
     out = []
     for run in runs:
         entry = start + dt.timedelta(hours=run.start_km / speed_kmh)
         leave = start + dt.timedelta(hours=run.end_km / speed_kmh)
-        out.append([(when, admission(c, run.sea, when.month, when))
+        out.append([(when, _admission_at(c, run.sea, when, memo))
                     for when in _checkpoints(entry, leave, c)])
     return out
+
+
+def _admission_at(ice_class: str, sea: str, when: dt.datetime, memo: dict) -> Admission:
+    """:func:`~planner.layers.nsr_rules.admission` at the instant ``when``, for a normalised
+    class: the answer depends on the instant only through its month and whether it is in the
+    season (:func:`~planner.layers.nsr_rules.in_season`), so it is looked up in ``memo``
+    (:func:`_admission_memo`) once per (class, area, month, in season)."""
+    key = (ice_class, sea, when.month, ice_class not in SEASON_LIMITED
+           or SEASON_OPENS <= (when.month, when.day) <= SEASON_CLOSES)
+    a = memo.get(key)
+    if a is None:
+        a = memo[key] = admission(ice_class, sea, when.month, when)
+    return a
+
+
+@once("layers.nsr._admission_memo")
+def _admission_memo() -> dict[tuple[str, str, int, bool], Admission]:
+    """The answers :func:`_admission_at` looked up (emptied with every cache, as when the ice
+    calendar changes)."""
+    return {}
 
 
 def closures_of_runs(runs: list[SeaRun], ice_class: str | None, depart,

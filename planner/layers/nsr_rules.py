@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from planner.core.caches import clear_all, once
+from planner.core.caches import cached, clear_all, once
 from planner.core.paths import geodata_path
 
 ICE_CLASSES = ("none", "Ice1", "Ice2", "Ice3", "Arc4", "Arc5", "Arc6", "Arc7", "Arc8", "Arc9")
@@ -262,5 +262,10 @@ def lowest_class(area: str, ice: str, escort: bool, when: dt.datetime | None = N
 def open_months(ice_class: str | None, area: str, escort: bool) -> list[int]:
     """The months (1-12) in which the calendar's typical ice and the season let the class sail
     the area (alone, or with ``escort`` also under escort)."""
-    return [m for m in range(1, 13)
-            if is_admissible(admission(ice_class, area, m).outcome, escort)]
+    return list(_open_months(normalise_ice_class(ice_class), area, bool(escort)))
+
+
+@cached("layers.nsr_rules._open_months", maxsize=4096)
+def _open_months(ice_class: str, area: str, escort: bool) -> tuple[int, ...]:
+    return tuple(m for m in range(1, 13)
+                 if is_admissible(admission(ice_class, area, m).outcome, escort))

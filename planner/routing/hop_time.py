@@ -195,3 +195,66 @@ def _month_starts_s(index: np.ndarray) -> np.ndarray:
     """Epoch seconds of the first instant of each month index."""
     m = (np.asarray(index, np.int64) - 1970 * 12).astype("datetime64[M]")
     return m.astype("datetime64[s]").astype(np.int64).astype(float)
+
+
+#: Seconds a departure must be clear of a change of :func:`run_signature` for legs to share
+#: its answers (float hours on epoch seconds err by far less than a millisecond).
+SIGNATURE_MARGIN_S = 1.0
+
+
+def run_signature(runs, t0_s: np.ndarray, speed_kmh) -> tuple[np.ndarray, np.ndarray]:
+    """Per departure ``t0_s`` (epoch seconds, NaN for none) at ``speed_kmh`` (one or one per
+    departure), integers that fix every answer :func:`planner.layers.nsr.closures_of_runs`
+    and :func:`~planner.layers.nsr.unsourced_uses` give for ``runs`` (all but the times
+    they name): for each run the month of the year it is entered in and the month starts it
+    spans, and per day mark (:data:`DAY_MARKS`) whether it is entered on or after the mark in
+    its month and how many marks it spans. Also whether the departure is clear of every
+    change of those by :data:`SIGNATURE_MARGIN_S` (False: it may not share the answers of its
+    signature)."""
+    t0 = np.asarray(t0_s, float)
+    n = t0.size
+    if not runs:
+        return np.zeros((n, 0), np.int64), np.isfinite(t0)
+    v = np.broadcast_to(np.asarray(speed_kmh, float), (n,)) / 3600.0  # km per second
+    km = np.array([[r.start_km, r.end_km] for r in runs], float).ravel()
+    with np.errstate(invalid="ignore"):
+        t = t0[:, None] + km[None, :] / v[:, None]  # entry, leave, entry, leave, ...
+    ok = np.isfinite(t).all(axis=1)
+    t = np.where(ok[:, None], t, 0.0)
+    sig = _signature_cols(t)
+    for shift in (-SIGNATURE_MARGIN_S, SIGNATURE_MARGIN_S):
+        ok &= (_signature_cols(t + shift) == sig).all(axis=1)
+    return sig, ok
+
+
+def _signature_cols(t: np.ndarray) -> np.ndarray:
+    """:func:`run_signature` of entry/leave times (columns alternate)."""
+    m = _months(t)
+    entry, leave = m[:, 0::2], m[:, 1::2]
+    cols = [entry % 12, leave - entry]
+    for mark_m, mark_d in DAY_MARKS:
+        after = _after_mark(t, mark_m, mark_d)
+        upto = m // 12 + ((m % 12 + 1 > mark_m) | (after == 1))  # marks up to each time
+        cols += [after[:, 0::2], upto[:, 1::2] - upto[:, 0::2]]
+    return np.hstack(cols)
+
+
+def signature_piece(runs, speed_kmh: float, t_s: float) -> tuple[float, float]:
+    """The departures (epoch seconds) around ``t_s`` with the :func:`run_signature` of
+    ``t_s`` for ``runs`` at ``speed_kmh``, less :data:`MARGIN_S` at each end: between them no
+    entry to or exit from a run crosses a month start or a day mark (:data:`DAY_MARKS`)."""
+    if not runs:
+        return -math.inf, math.inf
+    v = float(speed_kmh) / 3600.0  # km per second
+    offsets = np.array(sorted({k / v for run in runs for k in (run.start_km, run.end_km)}))
+    m = _months(t_s + offsets)
+    lo = _month_starts_s(m) - offsets  # each offset's month start, as a departure
+    hi = _month_starts_s(m + 1) - offsets
+    edges = [lo, hi]
+    for mark_m, mark_d in DAY_MARKS:
+        years = (m // 12)[:, None] + np.arange(-1, 2)[None, :]
+        marks = _month_starts_s(years * 12 + mark_m - 1) + (mark_d - 1) * 86400.0
+        edges.append((marks - offsets[:, None]).ravel())
+    edges = np.concatenate(edges)
+    below, above = edges[edges <= t_s], edges[edges > t_s]
+    return float(below.max()) + MARGIN_S, float(above.min()) - MARGIN_S

@@ -16,7 +16,9 @@ planning speed cannot make takes the average speed it needs.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,12 +26,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner.core.units import KM_PER_NM, fmt_minute, to_timestamp
+from planner.core.units import KM_PER_NM, KMH_PER_KN, fmt_minute, to_timestamp
 from planner.layers.catalogue import Place
+from planner.layers.nsr import sea_runs
+from planner.layers.sea_network import NSR_PASSAGES
 from planner.model.findings import Finding
 from planner.model.objects import LATEST_TIME
 from planner.model.problems import PlanError, Problem
 from planner.routing.air import air_route
+from planner.routing.hop_time import signature_piece
 from planner.routing.route import Route
 from planner.routing.sea import NoSeaRoute, sea_decision
 
@@ -78,10 +83,16 @@ def sailing_speed_kmh(distance_km: float, depart, arrive, speed_kmh: float) -> f
     later given arrival it sails at that speed and waits at the end; only an arrival the
     planning speed cannot make (a ``SCHEDULE`` error) takes the faster average speed it
     needs."""
-    t0, t1 = to_timestamp(depart), to_timestamp(arrive)
-    if t0 is None or t1 is None or distance_km <= 0:
-        return speed_kmh
-    hours = (t1 - t0).total_seconds() / 3600.0
+    if type(depart) is dt.datetime and type(arrive) is dt.datetime and (
+            depart.tzinfo is dt.UTC and arrive.tzinfo is dt.UTC):
+        if distance_km <= 0:  # UTC datetimes: the same difference without pandas
+            return speed_kmh
+        hours = (arrive - depart).total_seconds() / 3600.0
+    else:
+        t0, t1 = to_timestamp(depart), to_timestamp(arrive)
+        if t0 is None or t1 is None or distance_km <= 0:
+            return speed_kmh
+        hours = (t1 - t0).total_seconds() / 3600.0
     if hours <= 0:
         return speed_kmh
     return max(speed_kmh, distance_km / hours)
@@ -108,6 +119,89 @@ def _ceil_minute(t: dt.datetime) -> dt.datetime:
     return floor if floor == t else floor + dt.timedelta(minutes=1)
 
 
+class _StaticRoutes:
+    """The routes of :func:`route_leg` that do not depend on the departure, per template
+    (asset routing figures, the two places, the call's options): aircraft legs, and sea legs
+    whose way meets no NSR area (the ice rules never judge them). Probed once per template;
+    legs of other templates are routed leg by leg."""
+
+    def __init__(self):
+        self._known: dict[tuple, Route | None] = {}
+        # sea templates meeting the NSR: (runs of the shortest way and of the way round,
+        # and the routes already decided: window starts, [(start, end, route)]), times in
+        # epoch seconds
+        self._timed: dict[tuple, tuple] = {}
+
+    def get(self, asset, origin: Place, call, when: dt.datetime | None = None
+            ) -> Route | None:
+        """The leg's route leaving at ``when`` when it is the same at any departure, or was
+        decided before for a departure with the same NSR signature; else None."""
+        key = (asset.kind, asset.ice_class, asset.speed_kn, asset.nation, origin, call.place,
+               tuple(call.avoid), tuple(call.deny), call.waters, call.escort)
+        try:
+            route = self._known[key]
+        except KeyError:
+            route = self._known[key] = self._probe(key, asset, origin, call)
+        if route is not None or key not in self._timed or not _is_utc(when):
+            return route
+        _, _, starts, pieces = self._timed[key]
+        t_s = when.timestamp()
+        k = bisect.bisect_right(starts, t_s) - 1
+        if k >= 0 and pieces[k][0] <= t_s < pieces[k][1]:
+            return pieces[k][2]
+        return None
+
+    def routed(self, asset, origin: Place, call, when: dt.datetime | None, route: Route
+               ) -> None:
+        """Keep a route :func:`route_leg` gave for a leg of an NSR template leaving at
+        ``when``, for the departures with the same signature."""
+        key = (asset.kind, asset.ice_class, asset.speed_kn, asset.nation, origin, call.place,
+               tuple(call.avoid), tuple(call.deny), call.waters, call.escort)
+        timed = self._timed.get(key)
+        if timed is None or not _is_utc(when):
+            return
+        rs, ra, starts, pieces = timed
+        router_kmh = float(asset.speed_kn) * KMH_PER_KN  # as sea_decision places NSR entries
+        t_min = int(when.timestamp() // 60) * 60.0  # the router's departure minute
+        lo_s, hi_s = -math.inf, math.inf
+        for runs in (rs, ra):
+            lo, hi = signature_piece(runs, router_kmh, t_min)
+            lo_s, hi_s = max(lo_s, lo), min(hi_s, hi)
+        if lo_s < hi_s:
+            k = bisect.bisect_right(starts, lo_s)
+            starts.insert(k, lo_s)
+            pieces.insert(k, (lo_s, hi_s, route))
+
+    def _probe(self, key: tuple, asset, origin: Place, call) -> Route | None:
+        try:
+            if asset.kind != "warship":
+                return route_leg(asset, origin, call.place, when=None, deny=call.deny)
+            if asset.speed_kn is not None and not float(asset.speed_kn) > 0:
+                return None  # refused at a departure: routed (and refused) leg by leg
+            decision = sea_decision(origin, call.place, territory=True, **sea_options(
+                asset, when=None, avoid=call.avoid, waters=call.waters, escort=call.escort))
+        except ValueError:
+            return None  # routed leg by leg, each saying why it cannot be
+        # no NSR area on the shortest way: sea_decision returns it at any departure
+        runs = sea_runs(decision.shortest)
+        if decision.route is decision.shortest and not runs:
+            return decision.route
+        if runs and asset.speed_kn is not None:
+            try:
+                round_way = sea_decision(origin, call.place, territory=True, **sea_options(
+                    asset, when=None, avoid=tuple(sorted(set(call.avoid) | set(NSR_PASSAGES))),
+                    waters=call.waters, escort=call.escort))
+                alt = sea_runs(round_way.shortest)
+            except ValueError:
+                alt = []
+            self._timed[key] = (runs, alt, [], [])
+        return None
+
+
+def _is_utc(when) -> bool:
+    return type(when) is dt.datetime and when.tzinfo is dt.UTC
+
+
 def build_schedule(plan, router: Router | None = None) -> Schedule:
     """Route every leg of every asset and work out when each call starts and ends.
 
@@ -116,9 +210,11 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
     length. An intermediate call without ``depart`` is a call of zero length.
     """
     router = router or route_leg
+    static = _StaticRoutes() if router is route_leg else None
     horizon = plan.horizon_end or plan.agreement.term_end
-    call_rows: list[dict] = []
-    leg_rows: list[dict] = []
+    call_rows: list[tuple] = []  # in the order of _CALL_COLUMNS
+    leg_rows: list[tuple] = []  # in the order of _LEG_COLUMNS
+    per_route: dict[int, tuple] = {}
     findings: list[Finding] = []
 
     for ai, asset in enumerate(plan.assets):
@@ -128,9 +224,14 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
             arrive = call.arrive
             if seq > 0:
                 try:
-                    route = router(asset, prev_call.place, call.place, when=prev_depart,
-                                   avoid=call.avoid, deny=call.deny, waters=call.waters,
-                                   escort=call.escort)
+                    route = (static.get(asset, prev_call.place, call, prev_depart)
+                             if static else None)
+                    if route is None:
+                        route = router(asset, prev_call.place, call.place, when=prev_depart,
+                                       avoid=call.avoid, deny=call.deny, waters=call.waters,
+                                       escort=call.escort)
+                        if static:
+                            static.routed(asset, prev_call.place, call, prev_depart, route)
                 except ValueError as exc:
                     findings.append(Finding(
                         "SCHEDULE", "error", f"{asset.id}: leg {prev_call.at} -> {call.at} "
@@ -173,19 +274,17 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
                 if route is not None:
                     sail = sailing_speed_kmh(route.distance_km, prev_depart, arrive,
                                              asset.speed_kmh)
-                    leg_rows.append({
-                        "asset": asset.id, "asset_name": asset.name, "nation": asset.nation,
-                        "kind": asset.kind, "seq": seq, "from": prev_call.at, "to": call.at,
-                        "mode": route.mode, "distance_nm": route.distance_nm,
-                        "distance_km": route.distance_km, "depart": prev_depart,
-                        "arrive": arrive, "speed_kmh": asset.speed_kmh, "sail_kmh": sail,
-                        "sail_end": prev_depart + dt.timedelta(
-                            hours=route.distance_km / sail),
-                        "range_km": asset.range_km, "passages": list(route.passages),
-                        "countries_crossed": list(route.countries),
-                        "territorial_nm": route.territorial_nm, "route": route,
-                        "geometry": route.geometry,
-                    })
+                    r = per_route.get(id(route))
+                    if r is None:  # the route's columns, once per route object
+                        r = per_route[id(route)] = (route, route.mode, route.distance_nm,
+                                                    route.distance_km, route.passages,
+                                                    route.countries, route.territorial_nm,
+                                                    route.geometry)
+                    leg_rows.append((
+                        asset.id, asset.name, asset.nation, asset.kind, seq, prev_call.at,
+                        call.at, r[1], r[2], r[3], prev_depart, arrive, asset.speed_kmh, sail,
+                        prev_depart + dt.timedelta(hours=route.distance_km / sail),
+                        asset.range_km, list(r[4]), list(r[5]), dict(r[6]), route, r[7]))
             depart = call.depart
             open_ended = False
             if depart is None:
@@ -205,14 +304,11 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
                     nation=asset.nation, assets=[asset.id], start=depart, end=arrive,
                     facility=call.at))
                 depart = arrive
-            call_rows.append({
-                "asset": asset.id, "asset_name": asset.name, "nation": asset.nation,
-                "kind": asset.kind, "crew": asset.crew, "seq": seq, "at": call.at,
-                "name": call.place.name, "facility_kind": call.place.kind,
-                "lat": call.place.lat, "lon": call.place.lon, "host": call.place.country,
-                "arrive": arrive, "depart": depart, "arrive_given": call.arrive is not None,
-                "open_ended": open_ended, "purpose": call.purpose,
-            })
+            place = call.place
+            call_rows.append((
+                asset.id, asset.name, asset.nation, asset.kind, asset.crew, seq, call.at,
+                place.name, place.kind, place.lat, place.lon, place.country, arrive, depart,
+                call.arrive is not None, open_ended, call.purpose))
             prev_depart, prev_call = depart, call
 
     call_frame = pd.DataFrame(call_rows, columns=_CALL_COLUMNS[:-1])
