@@ -14,11 +14,14 @@ facilities or ``"lat,lon"`` points alike): nothing here looks an id up.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from planner.layers.catalogue import Place
-from planner.layers.geodesy import geodesic_km
+from planner.layers.geodesy import geodesic_km, geodesic_km_many
 from planner.routing.route import Route
 
 #: ``hop_fn(a, b, after_km)``: the route of one hop starting ``after_km`` from the origin.
@@ -159,26 +162,67 @@ def chains(origin: Place, range_km: float, candidates: Sequence[Place], hop_fn: 
 def chain_to(origin: Place, target: Place, range_km: float, candidates: Sequence[Place],
              hop_fn: HopFn, *, max_stops: int = 4, extra: Sequence[Place] = (),
              geodesic_bound: bool = True) -> Chain | None:
-    """``chains(...).get(target.id)`` for one target, searched layer by layer on the number of
-    hops and stopped at the first layer that settles the answer (issue 16).
+    """``chains(...).get(target.id)`` for one target, routing far fewer hops (issue 16).
 
-    :func:`chains` settles every (place, hops) state before choosing; the choice is the
-    fewest added places, then the fewest stops, then the shortest distance, so once the
-    target is reached with ``A`` added places by ``n`` hops, only a path with fewer added
-    places could beat it, and none can when every state of that layer already carries ``A``
-    or more. Each state is expanded with its best label (added, km), exactly as the Dijkstra
-    search does, predecessors in the order it pops them ((added, km, id)), so every hop is
-    routed at the same ``after_km`` and ties resolve the same way: same chain, fewer hops
-    routed (a one-stop chain routes the origin's hops and the stops' hops to the target
-    only, not the whole 99-place catalogue from every stop).
+    Searched by iterative deepening on the number of hops ``L = 1 .. max_stops + 1``; each
+    pass is the layer-by-layer search of :func:`chains` (each (place, hops) state expanded
+    with its best label (added, km), predecessors in the order the Dijkstra search pops them,
+    (added, km, id), a label replaced only by a strictly smaller one) with two exact cuts:
+
+    * geodesic: a hop ``x -> y`` exists only if ``geodesic(x, y) <= range_km *
+      GEODESIC_SLACK`` (``R``), so a place more than ``k R`` from the target cannot start the
+      last ``k`` hops of a chain (triangle inequality). After ``n`` of ``L`` hops, places
+      farther than ``(L - n) R`` from the target are never entered; no hop leads from such a
+      place to one that is kept, so every kept label is the full search's label, reached by
+      the same hop routed at the same ``after_km``, and ties resolve the same way;
+    * budget: once the target is reached with ``A`` added places by ``n`` hops, only a chain
+      with fewer added places beats it (the choice is fewest added, then fewest hops, then
+      km), so later passes expand no state whose cost reaches ``A``; a kept label is again
+      the full search's (its best predecessor costs less than ``A``).
+
+    The target's label after ``L`` hops is thus exact in pass ``L``; the answer is settled at
+    the first pass reaching it with no added place, else after the last pass. The hops routed
+    are the few that can lie on a chain (a one-stop chain routes the origin's hops to places
+    in range of the target and their hops to it), not the whole catalogue from every stop.
     """
+    if target.id == origin.id:
+        return None
     stops = {p.id: p for p in candidates if p.id != origin.id}
     penalty = {p.id: 1 for p in extra if p.id != origin.id and p.id not in stops}
     stops.update({p.id: p for p in extra if p.id in penalty})
     nodes = {origin.id: origin, **stops, target.id: target}
-    if target.id == origin.id:
-        return None
+    ids = list(nodes)
+    lats = np.array([p.lat for p in nodes.values()], float)
+    lons = np.array([p.lon for p in nodes.values()], float)
+    reach_km = range_km * GEODESIC_SLACK
+    if geodesic_bound:
+        to_target = dict(zip(ids, geodesic_km_many(
+            lats, lons, np.full(len(ids), target.lat), np.full(len(ids), target.lon)
+        ).tolist(), strict=True))
+    else:
+        to_target = dict.fromkeys(ids, 0.0)  # any place may be a hop from any other
+    neighbours: dict[str, list[str]] = {}
     hop_cache: dict[tuple[str, str, float], Route | None] = {}
+
+    def within(hops_left: int) -> float:
+        """Farthest a place may be from the target with ``hops_left`` hops to go, in km
+        (a hair over ``hops_left * R``: rounding must not cut a chain)."""
+        return hops_left * reach_km * (1 + 1e-9) + 1e-6 if geodesic_bound else math.inf
+
+    def next_to(here: str) -> list[str]:
+        """Places one hop may reach from ``here`` (in ``nodes`` order; a superset of the
+        hops the geodesic bound of :func:`hop` lets through)."""
+        if here not in neighbours:
+            if geodesic_bound:
+                p = nodes[here]
+                d_km = geodesic_km_many(np.full(len(ids), p.lat), np.full(len(ids), p.lon),
+                                        lats, lons)
+                near = [nid for nid, d in zip(ids, d_km.tolist(), strict=True)
+                        if d <= within(1)]
+            else:
+                near = ids
+            neighbours[here] = [nid for nid in near if nid != here and nid != origin.id]
+        return neighbours[here]
 
     def hop(a: Place, b: Place, after_km: float) -> Route | None:
         if geodesic_bound and (geodesic_km(a.lat, a.lon, b.lat, b.lon)
@@ -193,51 +237,61 @@ def chain_to(origin: Place, target: Place, range_km: float, candidates: Sequence
             hop_cache[key] = r if r is not None and r.distance_km <= range_km else None
         return hop_cache[key]
 
-    # layer: place id -> (added, km); prev: (place id, hops) -> ((place id, hops), route)
-    layer: dict[str, tuple[int, float]] = {origin.id: (0, 0.0)}
-    prev: dict[tuple[str, int], tuple[tuple[str, int], Route]] = {}
-    goal: tuple[int, int, float] | None = None  # (added, hops, km)
-    for n in range(max_stops + 1):
-        nxt: dict[str, tuple[int, float]] = {}
-        for here in sorted(layer, key=lambda pid: (*layer[pid], pid)):
-            added, km = layer[here]
-            if n > 0 and here not in stops:
-                continue  # a destination only
-            cost = added + penalty.get(here, 0) if n > 0 else 0
-            if goal is not None and cost >= goal[0]:
-                continue
-            for nid, nxt_place in nodes.items():
-                if nid == here or nid == origin.id:
+    def deepen(hops: int, budget: float) -> tuple[int, Chain] | None:
+        """``(added places, chain)`` of the full search's label of the target after exactly
+        ``hops`` hops, if it has fewer than ``budget`` added places; else None."""
+        if to_target[origin.id] > within(hops):
+            return None
+        # layer: place id -> (added, km); prev: (place id, hops) -> ((place id, hops), route)
+        layer: dict[str, tuple[int, float]] = {origin.id: (0, 0.0)}
+        prev: dict[tuple[str, int], tuple[tuple[str, int], Route]] = {}
+        for n in range(hops):
+            last = n == hops - 1
+            limit_km = within(hops - n - 1)
+            nxt: dict[str, tuple[int, float]] = {}
+            for here in sorted(layer, key=lambda pid: (*layer[pid], pid)):
+                added, km = layer[here]
+                if n > 0 and here not in stops:
+                    continue  # a destination only
+                cost = added + penalty.get(here, 0) if n > 0 else 0
+                if cost >= budget:
                     continue
-                r = hop(nodes[here], nxt_place, km)
-                if r is None:
-                    continue
-                cand = (cost, km + r.distance_km)
-                if cand < nxt.get(nid, (1 << 30, float("inf"))):
-                    nxt[nid] = cand
-                    prev[(nid, n + 1)] = ((here, n), r)
-        if target.id in nxt:
-            a, k = nxt[target.id]
-            if goal is None or a < goal[0]:
-                goal = (a, n + 1, k)
-        if goal is not None and all(
-                lab[0] + penalty.get(pid, 0) >= goal[0] for pid, lab in nxt.items()):
-            break
-        layer = nxt
-        if not layer:
-            break
-    if goal is None:
-        return None
-    path_stops, hops = [], []
-    state = (target.id, goal[1])
-    while state in prev:
-        state, r = prev[state]
-        hops.append(r)
-        if state[1] > 0:
-            path_stops.append(nodes[state[0]])
-    path_stops.reverse()
-    hops.reverse()
-    return Chain(tuple(path_stops), tuple(hops), tuple(p for p in path_stops if p.id in penalty))
+                ahead = [target.id] if last else next_to(here)
+                for nid in ahead:
+                    if nid == here or to_target[nid] > limit_km:
+                        continue
+                    r = hop(nodes[here], nodes[nid], km)
+                    if r is None:
+                        continue
+                    cand = (cost, km + r.distance_km)
+                    if cand < nxt.get(nid, (1 << 30, math.inf)):
+                        nxt[nid] = cand
+                        prev[(nid, n + 1)] = ((here, n), r)
+            layer = nxt
+            if not layer:
+                return None
+        if target.id not in layer:
+            return None
+        path_stops, routes = [], []
+        state = (target.id, hops)
+        while state in prev:
+            state, r = prev[state]
+            routes.append(r)
+            if state[1] > 0:
+                path_stops.append(nodes[state[0]])
+        path_stops.reverse()
+        routes.reverse()
+        return layer[target.id][0], Chain(tuple(path_stops), tuple(routes),
+                                          tuple(p for p in path_stops if p.id in penalty))
+
+    best: tuple[int, Chain] | None = None
+    for hops in range(1, max_stops + 2):
+        found = deepen(hops, math.inf if best is None else best[0])
+        if found is not None:
+            best = found
+            if best[0] == 0:
+                break  # nothing beats no added place and the fewest hops
+    return None if best is None else best[1]
 
 
 def fewest_stops(origin: Place, destination: Place, range_km: float,
