@@ -57,16 +57,8 @@ def nsr_seas() -> gpd.GeoDataFrame:
 
 def sea_name(sea: str) -> str:
     """Display name of an area or sea id (``kara-sw`` -> ``Kara Sea, south-western part``)."""
-    global _NAMES_OF
-    seas = nsr_seas()
-    if _NAMES_OF is None or _NAMES_OF[0] is not seas:  # built once per layer read
-        _NAMES_OF = (seas, dict(zip(seas["sea"], seas["name"], strict=True)))
-    return _NAMES_OF[1].get(sea, _SEA_NAMES.get(sea, sea))
-
-
-#: (the layer frame, its sea id -> name): :func:`sea_name`'s lookup (routing notes name seas
-#: for every refuelling hop, issue 16)
-_NAMES_OF: tuple[object, dict[str, str]] | None = None
+    names = dict(zip(nsr_seas()["sea"], nsr_seas()["name"], strict=True))
+    return names.get(sea, _SEA_NAMES.get(sea, sea))
 
 
 def ice_rules() -> pd.DataFrame:
