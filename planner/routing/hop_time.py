@@ -73,6 +73,8 @@ class HopTiming:
         self.router_kmh = float(asset.speed_kn) * KMH_PER_KN
         self._runs: dict[tuple[str, str], tuple[tuple, tuple]] = {}
         self._answer_memo: dict[tuple, tuple[bool, bool]] = {}
+        # (sea, run's signature columns) -> whether the rules close that run, for all hops
+        self._run_memo: dict[tuple, bool] = {}
         # (a, b) -> [(lo, hi, route or the ValueError routing raised)], hop times in seconds
         self._hops: dict[tuple[str, str], list[tuple[float, float, object]]] = {}
 
@@ -124,6 +126,31 @@ class HopTiming:
                   for r in (rs, ra)]
         return closed[0], closed[1]
 
+    def _closed_piece(self, rs: tuple, ra: tuple, t_s: float, piece_lo_s: float,
+                      row: list) -> tuple[bool, bool]:
+        """:meth:`_closed` at ``t_s`` inside a piece of departures starting ``piece_lo_s``
+        in which the runs have the signature ``row`` (each run's columns ``row[i::runs]``).
+
+        A run's answer depends only on its sea and its columns (the month of the year it is
+        entered in, the month starts it spans, and which side of the in-month marks its entry
+        and exit fall), and ``closures_of_runs`` judges runs one by one, so each (sea,
+        columns) is judged once for every hop of this asset (issue 16). That holds when the
+        minute judged (``t_s`` floored, as :meth:`_closed` does) still lies in the piece; a
+        sliver of a piece narrower than that is judged whole as before."""
+        t_min = math.floor(t_s / 60.0) * 60
+        if t_min - piece_lo_s < 1.0:
+            return self._closed(rs, ra, t_s)
+        when = _EPOCH + dt.timedelta(seconds=t_min)
+        runs = (*rs, *ra)
+        closed = []
+        for i, run in enumerate(runs):
+            key = (run.sea, *row[i::len(runs)])
+            if key not in self._run_memo:
+                self._run_memo[key] = bool(nsr.closures_of_runs(
+                    [run], self.ice_class, when, self.router_kmh, self.options["escort"]))
+            closed.append(self._run_memo[key])
+        return any(closed[:len(rs)]), any(closed[len(rs):])
+
     def window(self, a: Place, b: Place, hop_s: float) -> tuple[float, float]:
         """Hop departure times (epoch seconds) around ``hop_s`` routed as at ``hop_s``."""
         rs, ra = self.runs(a, b)
@@ -163,7 +190,9 @@ class HopTiming:
         for u in range(len(sig)):
             key = (a.id, b.id, *sig[u].tolist())  # the answers depend on these months only
             if key not in self._answer_memo:
-                self._answer_memo[key] = self._closed(rs, ra, float(mids[first[u]]))
+                j = int(first[u])
+                self._answer_memo[key] = self._closed_piece(rs, ra, float(mids[j]),
+                                                            float(edges[j]), sig[u].tolist())
             answers.append(self._answer_memo[key])
         now = answers[int(inverse[k])]
         same = np.array([answers[u] == now for u in range(len(sig))])[inverse]

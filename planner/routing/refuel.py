@@ -14,11 +14,14 @@ facilities or ``"lat,lon"`` points alike): nothing here looks an id up.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from planner.layers.catalogue import Place
-from planner.layers.geodesy import geodesic_km
+from planner.layers.geodesy import geodesic_km, geodesic_km_many
 from planner.routing.route import Route
 
 #: ``hop_fn(a, b, after_km)``: the route of one hop starting ``after_km`` from the origin.
@@ -159,25 +162,57 @@ def chains(origin: Place, range_km: float, candidates: Sequence[Place], hop_fn: 
 def chain_to(origin: Place, target: Place, range_km: float, candidates: Sequence[Place],
              hop_fn: HopFn, *, max_stops: int = 4, extra: Sequence[Place] = (),
              geodesic_bound: bool = True) -> Chain | None:
-    """``chains(...).get(target.id)`` for one target, searched layer by layer on the number of
-    hops and stopped at the first layer that settles the answer (issue 16).
+    """``chains(...).get(target.id)`` for one target, routing only the hops that can decide
+    it (issue 16).
 
-    :func:`chains` settles every (place, hops) state before choosing; the choice is the
-    fewest added places, then the fewest stops, then the shortest distance, so once the
-    target is reached with ``A`` added places by ``n`` hops, only a path with fewer added
-    places could beat it, and none can when every state of that layer already carries ``A``
-    or more. Each state is expanded with its best label (added, km), exactly as the Dijkstra
-    search does, predecessors in the order it pops them ((added, km, id)), so every hop is
-    routed at the same ``after_km`` and ties resolve the same way: same chain, fewer hops
-    routed (a one-stop chain routes the origin's hops and the stops' hops to the target
-    only, not the whole 99-place catalogue from every stop).
+    :func:`chains` gives each (place, hops) state its best label (added places, km) over the
+    states one hop before it, popped in (added, km, id) order, a label replaced only by a
+    strictly smaller one; a hop is routed at the km of its start's label. Here the label of
+    (target, ``L``) is worked out on demand for ``L = 1 .. max_stops + 1``, each state from
+    its possible predecessors in order of a lower bound of what they can give:
+
+    * a predecessor ``x`` of ``y`` gives at least (``x``'s penalty, ``geodesic(origin, x) +
+      geodesic(x, y)`` over ``GEODESIC_SLACK``): no hop beats the geodesic by more than the
+      slack (the promise of ``geodesic_bound``), and the geodesic obeys the triangle
+      inequality. Once a candidate label is found, predecessors whose bound exceeds it cannot
+      give it or tie with it and are not looked at (their labels are not worked out, their
+      hops not routed); among those that give the smallest label, the first in (added, km,
+      id) order wins, as in the Dijkstra search;
+    * a place ``x`` can be a predecessor after ``n`` hops only if ``geodesic(origin, x)`` and
+      ``geodesic(x, y)`` allow ``n`` hops and one more (each at most ``range_km`` times the
+      slack), and, after a stop, only if it is a stop;
+    * the choice is the fewest added places, then the fewest hops, then the shortest km: the
+      first ``L`` reached with no added place settles it; else later ``L`` are searched only
+      for labels with fewer added places than the best so far (a label is exact whenever it
+      is below that budget, since its best predecessor is too).
+
+    So the labels worked out, the hops routed (a subset of those :func:`chains` routes, each
+    at the same ``after_km``) and the chain chosen are the full search's.
     """
+    if target.id == origin.id:
+        return None
     stops = {p.id: p for p in candidates if p.id != origin.id}
     penalty = {p.id: 1 for p in extra if p.id != origin.id and p.id not in stops}
     stops.update({p.id: p for p in extra if p.id in penalty})
     nodes = {origin.id: origin, **stops, target.id: target}
-    if target.id == origin.id:
-        return None
+    ids = list(nodes)
+    at = {pid: i for i, pid in enumerate(ids)}
+    reach_km = range_km * GEODESIC_SLACK
+    if geodesic_bound:
+        lats = np.array([p.lat for p in nodes.values()], float)
+        lons = np.array([p.lon for p in nodes.values()], float)
+        n_ids = len(ids)
+        geo = geodesic_km_many(np.repeat(lats, n_ids), np.repeat(lons, n_ids),
+                               np.tile(lats, n_ids), np.tile(lons, n_ids)
+                               ).reshape(n_ids, n_ids)
+        # a hair off the bounds: rounding must never cut a chain
+        floor_km = (geo / GEODESIC_SLACK * (1 - 1e-9)).tolist()
+        near = (geo <= reach_km * (1 + 1e-9) + 1e-6).tolist()
+        from_origin = geo[at[origin.id]].tolist()
+    else:  # hop_fn may beat the geodesic: every pair may hop, at any length
+        floor_km = [[0.0] * len(ids) for _ in ids]
+        near = [[True] * len(ids) for _ in ids]
+        from_origin = [0.0] * len(ids)
     hop_cache: dict[tuple[str, str, float], Route | None] = {}
 
     def hop(a: Place, b: Place, after_km: float) -> Route | None:
@@ -193,51 +228,79 @@ def chain_to(origin: Place, target: Place, range_km: float, candidates: Sequence
             hop_cache[key] = r if r is not None and r.distance_km <= range_km else None
         return hop_cache[key]
 
-    # layer: place id -> (added, km); prev: (place id, hops) -> ((place id, hops), route)
-    layer: dict[str, tuple[int, float]] = {origin.id: (0, 0.0)}
-    prev: dict[tuple[str, int], tuple[tuple[str, int], Route]] = {}
-    goal: tuple[int, int, float] | None = None  # (added, hops, km)
-    for n in range(max_stops + 1):
-        nxt: dict[str, tuple[int, float]] = {}
-        for here in sorted(layer, key=lambda pid: (*layer[pid], pid)):
-            added, km = layer[here]
-            if n > 0 and here not in stops:
-                continue  # a destination only
-            cost = added + penalty.get(here, 0) if n > 0 else 0
-            if goal is not None and cost >= goal[0]:
+    def hops_allow(x: str, n: int) -> bool:
+        """Whether ``x`` may be ``n`` hops from the origin by the geodesic bound."""
+        return not geodesic_bound or from_origin[at[x]] <= n * reach_km * (1 + 1e-9) + 1e-6
+
+    # (place id, hops) -> (budget it was worked out under, label or None); a label is
+    # (added, km, predecessor id, route of the last hop)
+    memo: dict[tuple[str, int], tuple[float, tuple[int, float, str, Route] | None]] = {}
+
+    def label(y: str, n: int, budget: float) -> tuple[int, float, str, Route] | None:
+        """The full search's label of ``(y, n)`` if it has fewer than ``budget`` added
+        places, else None."""
+        if (y, n) in memo:
+            under, lab = memo[(y, n)]
+            if budget <= under:
+                return lab if lab is not None and lab[0] < budget else None
+        iy = at[y]
+        if n == 1:
+            preds = [(0, 0.0, origin.id)]
+        else:
+            preds = sorted(
+                (penalty.get(x, 0), floor_km[at[origin.id]][at[x]] + floor_km[at[x]][iy], x)
+                for x in stops if x != y and near[at[x]][iy] and hops_allow(x, n - 1)
+                and penalty.get(x, 0) < budget)
+        best: tuple[int, float] | None = None
+        chosen: tuple | None = None
+        for low_add, low_km, x in preds:
+            if best is not None and (low_add, low_km) > best:
+                break  # neither this nor any later predecessor gives or ties the best
+            if n == 1:
+                added, km, cost = 0, 0.0, 0
+            else:
+                lx = label(x, n - 1, budget)
+                if lx is None:
+                    continue
+                added, km = lx[0], lx[1]
+                cost = added + penalty.get(x, 0)
+                if cost >= budget:
+                    continue
+            r = hop(nodes[x], nodes[y], km)
+            if r is None:
                 continue
-            for nid, nxt_place in nodes.items():
-                if nid == here or nid == origin.id:
-                    continue
-                r = hop(nodes[here], nxt_place, km)
-                if r is None:
-                    continue
-                cand = (cost, km + r.distance_km)
-                if cand < nxt.get(nid, (1 << 30, float("inf"))):
-                    nxt[nid] = cand
-                    prev[(nid, n + 1)] = ((here, n), r)
-        if target.id in nxt:
-            a, k = nxt[target.id]
-            if goal is None or a < goal[0]:
-                goal = (a, n + 1, k)
-        if goal is not None and all(
-                lab[0] + penalty.get(pid, 0) >= goal[0] for pid, lab in nxt.items()):
-            break
-        layer = nxt
-        if not layer:
-            break
+            cand = (cost, km + r.distance_km)
+            tie = (cand, added, km, x)  # the Dijkstra search's pop order breaks ties
+            if chosen is None or tie < chosen[0]:
+                chosen = (tie, r)
+            if best is None or cand < best:
+                best = cand
+        lab = None if chosen is None else (*chosen[0][0], chosen[0][3], chosen[1])
+        memo[(y, n)] = (budget, lab)
+        return lab
+
+    goal: tuple[int, int] | None = None  # (added, hops)
+    for hops in range(1, max_stops + 2):
+        if not hops_allow(target.id, hops):
+            continue
+        lab = label(target.id, hops, math.inf if goal is None else goal[0])
+        if lab is not None:
+            goal = (lab[0], hops)
+            if goal[0] == 0:
+                break  # nothing beats no added place and the fewest hops
     if goal is None:
         return None
-    path_stops, hops = [], []
-    state = (target.id, goal[1])
-    while state in prev:
-        state, r = prev[state]
-        hops.append(r)
-        if state[1] > 0:
-            path_stops.append(nodes[state[0]])
+    path_stops, routes = [], []
+    y, n = target.id, goal[1]
+    while n > 0:
+        lab = memo[(y, n)][1]
+        routes.append(lab[3])
+        y, n = lab[2], n - 1
+        if n > 0:
+            path_stops.append(nodes[y])
     path_stops.reverse()
-    hops.reverse()
-    return Chain(tuple(path_stops), tuple(hops), tuple(p for p in path_stops if p.id in penalty))
+    routes.reverse()
+    return Chain(tuple(path_stops), tuple(routes), tuple(p for p in path_stops if p.id in penalty))
 
 
 def fewest_stops(origin: Place, destination: Place, range_km: float,
