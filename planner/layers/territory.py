@@ -19,7 +19,6 @@ that segment's WGS84 length (``Route.cumulative_km()``).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +28,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from planner.core import disk_cache
 from planner.core.caches import once
 from planner.core.paths import geodata_path
 from planner.core.units import to_timestamp, wrap_lon
@@ -384,49 +382,14 @@ def crossings_table(routes: Sequence[Polyline]) -> pd.DataFrame:
 
     One row per stay inside a country, ordered by leg then distance: ``leg`` (position in
     ``routes``), ``iso3``, ``entry_km``, ``exit_km``, ``distance_km``, ``in_land``.
-
-    Each path's rows are kept in :mod:`planner.core.disk_cache` under the hash of its
-    vertices, so a later run over the same routes does not build the crossing index at all.
     """
     if not routes:
         return _crossings_arrays(np.empty(0), np.empty(0), np.empty(0),
                                  np.empty(0, np.int64), 0)
-    keys = [_path_key(r) for r in routes]
-    rows: dict[int, tuple] = {}
-    for i, k in enumerate(keys):
-        found, value = disk_cache.get(_CROSSINGS_NS, (k,))
-        if found:
-            rows[i] = value
-    todo = [i for i in range(len(routes)) if i not in rows]
-    if todo:
-        lons = np.concatenate([np.asarray(routes[i].lons, float) for i in todo])
-        lats = np.concatenate([np.asarray(routes[i].lats, float) for i in todo])
-        leg = np.repeat(np.arange(len(todo)), [len(routes[i].lons) for i in todo])
-        table = crossings_many(lons, lats, leg)
-        cols = [table[c].to_numpy() for c in _CROSSINGS_COLS]
-        bounds = np.searchsorted(cols[0], np.arange(len(todo) + 1))
-        for j, i in enumerate(todo):
-            part = slice(bounds[j], bounds[j + 1])
-            rows[i] = tuple(c[part].tolist() for c in cols[1:])
-            disk_cache.put(_CROSSINGS_NS, (keys[i],), rows[i])
-    n = [len(rows[i][0]) for i in range(len(routes))]
-    out = {"leg": np.repeat(np.arange(len(routes)), n)}
-    for c, name in enumerate(_CROSSINGS_COLS[1:]):
-        values = [v for i in range(len(routes)) for v in rows[i][c]]
-        out[name] = (np.array(values, dtype=str if name == "iso3" else
-                              bool if name == "in_land" else float))
-    return pd.DataFrame(out)
-
-
-_CROSSINGS_NS = "layers.territory.crossings_table"
-_CROSSINGS_COLS = ("leg", "iso3", "entry_km", "exit_km", "distance_km", "in_land")
-
-
-def _path_key(route: Polyline) -> str:
-    """Hash of a path's vertices (the crossings depend on nothing else)."""
-    h = hashlib.sha256(np.ascontiguousarray(np.asarray(route.lons, float)).tobytes())
-    h.update(np.ascontiguousarray(np.asarray(route.lats, float)).tobytes())
-    return h.hexdigest()
+    lons = np.concatenate([np.asarray(r.lons, float) for r in routes])
+    lats = np.concatenate([np.asarray(r.lats, float) for r in routes])
+    leg = np.repeat(np.arange(len(routes)), [len(r.lons) for r in routes])
+    return crossings_many(lons, lats, leg)
 
 
 def crossings_many(lons: np.ndarray, lats: np.ndarray, leg: np.ndarray,

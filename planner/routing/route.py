@@ -47,8 +47,8 @@ class Route:
         object.__setattr__(self, "lats", frozen(lats))
 
     def __reduce__(self):
-        # pickled (planner.core.disk_cache) by its fields only and rebuilt by the constructor,
-        # so the paths come back read-only and the cached geometry is not stored
+        # copied by its fields only and rebuilt by the constructor, so the paths stay
+        # read-only and the cached geometry is not carried along
         return (type(self), tuple(getattr(self, f.name) for f in fields(self)))
 
     @property

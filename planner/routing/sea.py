@@ -21,7 +21,6 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from planner.core.caches import cached, frozen, once
-from planner.core.disk_cache import persistent
 from planner.core.units import KM_PER_NM, KMH_PER_KN, to_timestamp
 from planner.layers import nsr
 from planner.layers.catalogue import Place, resolve_place
@@ -201,7 +200,6 @@ def _path(pred: np.ndarray, target: int) -> list[int]:
 
 
 @cached("routing.sea._routed", maxsize=65536)
-@persistent("routing.sea._routed", errors=(NoSeaRoute,))
 def _routed(o: Place, d: Place, mask: int, waters: str, nation: str | None
             ) -> tuple[Route, Waters]:
     """Shortest route in a waters mode and the third-country waters along it: the best join
@@ -329,7 +327,6 @@ def _shortest(o: Place, d: Place, mask: int, waters: str, nation: str | None) ->
                                  f"({extra / route.distance_km:.0%})"))
 
 
-@persistent("routing.sea._keep_out_km")
 def _keep_out_km(o: Place, d: Place, mask: int, nation: str | None) -> float:
     """Length (km) of the ``waters=avoid`` route (inf if none), from the trees alone: the
     best join of the two ends' trees, without building the path (avoid weights are km)."""
