@@ -8,10 +8,6 @@ measured in the same run on the same file: ``pandas.read_csv`` (CSV) or PyYAML's
 (YAML), each also in a fresh process. The
 growth from 10k to 100k calls should be near 10x (linear).
 
-Each size runs twice over its own empty store of routing results (``planner.core.disk_cache``,
-``RELOS_CACHE_DIR`` set to a fresh directory): ``cold`` is a first run on a fresh machine
-(every tree, route and crossing computed), ``warm`` the next run over the same places.
-
     python bench/bench_e2e.py [--sizes 1000,10000,100000] [--formats csv,yaml]
 """
 
@@ -143,7 +139,7 @@ def main() -> None:
                 out = Path(tmp) / f"out_{n}_{fmt}.json"
                 cache = Path(tmp) / f"cache_{n}_{fmt}"
                 floor, _ = _timed(floor_cmd(fmt, path))
-                for state in ("cold", "warm"):
+                for state in ("cold",):  # one run: no store of results between runs
                     took, peak_mb = run_check(path, out, cache)
                     results[(fmt, n, state)] = took
                     print(f"{fmt:6} {len(rows):>8,} {state:>5} {took:>10.2f} s {floor:>6.2f} s "
@@ -151,7 +147,7 @@ def main() -> None:
                           f"{peak_mb:>7,.0f} MB {out.stat().st_size / 1e6:>7.1f} MB",
                           flush=True)
     for fmt in fmts:
-        for state in ("cold", "warm"):
+        for state in ("cold",):  # one run: no store of results between runs
             if (fmt, 10000, state) in results and (fmt, 100000, state) in results:
                 growth = results[(fmt, 100000, state)] / results[(fmt, 10000, state)]
                 print(f"{fmt} {state}: 10k -> 100k calls grows {growth:.1f}x (10x is linear)")

@@ -18,11 +18,6 @@ from planner.routing.route import Route
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Every test computes its routes: the results kept between runs (planner.core.disk_cache) are
-# off for the suite and for the CLI processes it starts; tests/test_disk_cache.py turns the
-# store on in a temporary directory.
-os.environ["RELOS_CACHE"] = "off"
-
 BASE_PLAN = {
     "name": "test plan",
     "horizon_end": "2026-06-30",
