@@ -23,9 +23,11 @@ from planner.core.units import KM_PER_NM, fmt_minute, iso_z, to_datetime
 from planner.layers.catalogue import Place, facilities, resolve_place
 from planner.layers.register import file_by, lead_days
 from planner.model.findings import Finding
+from planner.routing import hop_table
 from planner.routing.hop_time import HopTiming
 from planner.routing.refuel import Chain, chain_to
 from planner.routing.schedule import route_leg
+from planner.routing.sea import NoSeaRoute
 
 #: Most refuelling stops a RANGE finding proposes.
 MAX_STOPS = 4
@@ -81,6 +83,14 @@ def hop_router(asset, call_to, depart: dt.datetime):
     ``call_to`` is, leaving when the asset gets ``after_km`` along at its planning speed."""
     def hop(a: Place, b: Place, after_km: float):
         when = depart + dt.timedelta(hours=after_km / asset.speed_kmh)
+        row = (hop_table.entry(a, b, asset.nation, call_to.avoid, call_to.waters)
+               if asset.kind == "warship" else None)
+        if row is not None:  # a hop between catalogue ports, routed when the data was built
+            km = hop_table.hop_km(row, asset.ice_class, when, asset.speed_kn,
+                                  call_to.escort is not None)
+            if km is None:
+                raise NoSeaRoute(f"no admissible sea way from {a.id} to {b.id}")
+            return hop_table.HopLength(a.id, b.id, km)
         return route_leg(asset, a, b, when=when, avoid=call_to.avoid, deny=call_to.deny,
                          waters=call_to.waters, escort=call_to.escort, hop=True)
     return hop

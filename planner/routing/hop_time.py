@@ -28,6 +28,7 @@ from planner.core.units import KMH_PER_KN
 from planner.layers import nsr
 from planner.layers.catalogue import Place
 from planner.layers.sea_network import NSR_PASSAGES
+from planner.routing import hop_table
 from planner.routing.sea import sea_decision
 
 #: Seconds kept off each end of a window: the router floors a hop's time to the minute and
@@ -104,6 +105,12 @@ class HopTiming:
         return self._runs[key]
 
     def _find_runs(self, a: Place, b: Place) -> tuple[tuple, tuple]:
+        row = hop_table.entry(a, b, self.options["nation"], self.options["avoid"],
+                              self.options["waters"])
+        if row is not None:  # routed when the data was built: the same runs
+            if row.km is None or not row.sea_runs:
+                return (), ()
+            return row.sea_runs, row.alt_sea_runs
         try:
             short = sea_decision(a, b, territory=False, **self.options).route
         except ValueError:
