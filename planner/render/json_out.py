@@ -47,6 +47,32 @@ _FLOATS = frozenset({float, np.float64})
 _CONTAINERS = frozenset({dict, list, tuple})
 
 
+def _probe_values() -> list:
+    """Floats over the whole exponent range :func:`_plain` lets through, and strings with
+    every character the two escape differently if they ever do."""
+    floats = [m * 10.0 ** e for e in range(-4, 308) for m in (1.0, 1.2345678901234567, 9.5)]
+    floats += [0.0, -0.0, 0.1, 0.3, 2.0 / 3.0, 1e16, 1e17, 123456789.125, -4096.5, _MAX_FLOAT,
+               float(2 ** 53), float(2 ** 63), float(2 ** 64)]
+    text = "".join(map(chr, range(0x80))) + "\u2028\u2029\ufeff\U0001f6a2\u00e9\u0416"
+    return [floats, [-x for x in floats], text, {text: [text, {}, []]}, [], {}]
+
+
+def _same_as_stdlib() -> bool:
+    """True when this orjson writes the probe values byte for byte as ``json.dumps`` does
+    (the behaviour checked with orjson 3.13; another version that differs turns the fast
+    path off rather than change the report)."""
+    probe = _probe_values()
+    try:
+        fast = orjson.dumps(probe, option=_OPTIONS)
+    except TypeError:
+        return False
+    return fast == json.dumps(probe, indent=2, ensure_ascii=False).encode()
+
+
+#: Whether blocks go to orjson at all (see :func:`_same_as_stdlib`).
+FAST = _same_as_stdlib()
+
+
 def default(o: Any) -> Any:
     """The standard library's ``default`` for the report: datetimes as ISO text (UTC, to the
     second), numpy scalars by their Python value."""
@@ -90,7 +116,7 @@ def dumps_items(items: list, depth: int = 2) -> bytes:
     brackets, UTF-8 (lone surrogates kept, as the text the reference returns)."""
     raw = None
     try:
-        plain = _plain(items)
+        plain = FAST and _plain(items)
     except RecursionError:
         plain = False
     if plain:
