@@ -76,12 +76,53 @@ def iso_minute(t: Any) -> str:
     return "" if ts is None else ts.strftime(ISO_MINUTE_FORMAT)
 
 
+_ZERO = dt.timedelta(0)
+#: Exact types :func:`iso_z` formats from their fields (NaT is a datetime subclass: excluded).
+_DATETIME_TYPES = (dt.datetime, pd.Timestamp)
+
+
 def iso_z(t: Any) -> str | None:
-    """A UTC time as ``2026-03-10T00:00:00Z`` (None for None/NaT)."""
+    """A UTC time as ``2026-03-10T00:00:00Z`` (None for None/NaT), floored to the second."""
+    if t is None:
+        return None
+    # fast path (issue 16: the JSON report formats two times per finding): a datetime or
+    # Timestamp that is naive (taken as UTC) or at offset 0 is written from its fields; years
+    # outside 1000-9999 and other offsets go the pandas way below (strftime pads no year)
+    if type(t) in _DATETIME_TYPES and 1000 <= t.year <= 9999 and (
+            t.tzinfo is None or t.utcoffset() == _ZERO):
+        return (f"{t.year:04d}-{t.month:02d}-{t.day:02d}T"
+                f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z")
     # NaT (e.g. headroom.peak_at for a pair nobody visits) cannot strftime (issue 7 fuzzing)
     if is_missing(t):
         return None
     return to_timestamp(t).strftime(ISO_SECOND_FORMAT)
+
+
+#: Epoch seconds of 1000-01-01 and 10000-01-01 UTC: :func:`iso_times` formats the years
+#: between in numpy (ISO 8601 proleptic Gregorian, as datetime and numpy count).
+_EPOCH_YEAR_1000 = -30610224000
+_EPOCH_YEAR_10000 = 253402300800
+
+
+def iso_times(values: list[Any]) -> list[str | None]:
+    """:func:`iso_z` of each value, in one numpy pass for aware datetimes on a whole second
+    (issue 16: two per finding in the JSON report); other values go through :func:`iso_z`."""
+    secs: list[float] = []
+    slow: list[int] = []
+    for i, v in enumerate(values):
+        # a UTC datetime on a whole second: timestamp() is its exact epoch second
+        if type(v) is dt.datetime and v.tzinfo is dt.UTC and not v.microsecond:
+            secs.append(v.timestamp())
+        else:
+            secs.append(0.0)
+            slow.append(i)
+    arr = np.array(secs, dtype=np.float64).astype(np.int64)
+    out_of_range = np.flatnonzero((arr < _EPOCH_YEAR_1000) | (arr >= _EPOCH_YEAR_10000))
+    out: list[str | None] = [s + "Z" for s in
+                             np.datetime_as_string(arr.view("datetime64[s]"), unit="s").tolist()]
+    for i in slow + out_of_range.tolist():
+        out[i] = iso_z(values[i])
+    return out
 
 
 def epoch_minutes(t: Any) -> int | None:

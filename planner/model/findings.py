@@ -43,9 +43,15 @@ class Finding:
 
 def finding_json(f: Finding) -> dict:
     """A finding as the JSON object of CONTRACT §4 (extra keys after the contract's)."""
+    return finding_dict(f, iso_z(f.start), iso_z(f.end))
+
+
+def finding_dict(f: Finding, start: str | None, end: str | None) -> dict:
+    """:func:`finding_json` with ``start`` and ``end`` already written as ISO text (the JSON
+    report formats a block of findings' times at once)."""
     out = {
         "code": f.code, "severity": f.severity, "host": f.host, "nation": f.nation,
-        "start": iso_z(f.start), "end": iso_z(f.end), "value": f.value, "limit": f.limit,
+        "start": start, "end": end, "value": f.value, "limit": f.limit,
         "assets": list(f.assets), "message": f.message,
     }
     if f.unit is not None:
@@ -54,6 +60,7 @@ def finding_json(f: Finding) -> dict:
         out["facility"] = f.facility
     if f.leg is not None:
         out["leg"] = f.leg
-    for k, v in sorted(f.extra.items()):
-        out.setdefault(k, v)
+    if f.extra:
+        for k, v in sorted(f.extra.items()):
+            out.setdefault(k, v)
     return out

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TextIO
@@ -61,67 +60,38 @@ class Report:
         """Finding codes in report order (handy in tests and scripts)."""
         return [f.code for f in self.finding_list]
 
-    def _leg_records(self) -> list[dict]:
-        cols = ["asset", "from", "to", "mode", "distance_nm", "depart", "arrive", "passages",
-                "countries_crossed", "territorial_nm"]
-        return self.legs[cols].to_dict("records") if len(self.legs) else []
-
     # -- output --------------------------------------------------------------------------
-    def _leg_json(self):
-        for leg in self._leg_records():
-            yield {
-                "asset": leg["asset"], "from": leg["from"], "to": leg["to"],
-                "mode": leg["mode"], "distance_nm": round(float(leg["distance_nm"]), 1),
-                "depart": iso_z(leg["depart"].to_pydatetime()),
-                "arrive": iso_z(leg["arrive"].to_pydatetime()),
-                "passages": list(leg["passages"]),
-                "countries_crossed": list(leg["countries_crossed"]),
-                "territorial_nm": {k: round(float(v), 1)
-                                   for k, v in dict(leg["territorial_nm"]).items()},
-            }
-
     def to_dict(self) -> dict:
         """The CONTRACT §4 JSON document as Python data."""
-        return {"plan": self.plan_name, "ok": self.ok, "transit": self.transit,
+        from planner.render import report_json
+
+        return {**report_json.head_json(self),
                 "findings": [finding_json(f) for f in self.finding_list],
-                "legs": list(self._leg_json()), "headroom": _headroom_json(self.headroom)}
+                "legs": list(report_json.leg_json(self.legs)),
+                "headroom": report_json.headroom_json(self.headroom)}
+
+    def iter_json_bytes(self) -> Iterator[bytes]:
+        """:meth:`to_json` as UTF-8 pieces, a block of findings or legs at a time (issue 16:
+        a 100,000-call plan's report is hundreds of MB; it is written as a stream, never
+        held as one string). The bytes are those of ``json.dumps(self.to_dict(), indent=2,
+        ensure_ascii=False) + "\\n"`` (see :mod:`planner.render.json_out`)."""
+        from planner.render.report_json import iter_report
+
+        return iter_report(self)
 
     def iter_json(self) -> Iterator[str]:
-        """:meth:`to_json` in pieces, one finding or leg at a time (issue 16: a 100,000-call
-        plan's report is hundreds of MB; it is written as a stream, never held as one
-        string). The pieces joined are exactly :meth:`to_json`."""
-        head = {"plan": self.plan_name, "ok": self.ok, "transit": self.transit}
-        yield "{\n"
-        for k, v in head.items():
-            yield f"  {_dumps(k)}: {_dumps(v)},\n"
-        sections = (("findings", (finding_json(f) for f in self.finding_list)),
-                    ("legs", self._leg_json()),
-                    ("headroom", iter(_headroom_json(self.headroom))))
-        for n, (name, items) in enumerate(sections):
-            yield f"  {_dumps(name)}: ["
-            first = True
-            for item in items:
-                text = _dumps(item, indent=2).replace("\n", "\n    ")
-                yield ("\n    " if first else ",\n    ") + text
-                first = False
-            yield ("]" if first else "\n  ]") + (",\n" if n < len(sections) - 1 else "\n")
-        yield "}\n"
+        """:meth:`to_json` in pieces of text; the pieces joined are exactly :meth:`to_json`."""
+        for piece in self.iter_json_bytes():
+            yield piece.decode("utf-8", "surrogatepass")
 
     def write_json(self, out: TextIO) -> None:
         """Write :meth:`to_json` to a text stream piece by piece."""
-        buf: list[str] = []
-        size = 0
         for piece in self.iter_json():
-            buf.append(piece)
-            size += len(piece)
-            if size > 1 << 20:
-                out.write("".join(buf))
-                buf, size = [], 0
-        out.write("".join(buf))
+            out.write(piece)
 
     def to_json(self) -> str:
         """Deterministic JSON text (same plan, same bytes)."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=_default) + "\n"
+        return "".join(self.iter_json())
 
     def to_text(self) -> str:
         """A report a planner reads in a terminal: the summary (errors by code, caps' peaks
@@ -150,26 +120,3 @@ class Report:
             f"<td>{html.escape(f.message)}</td></tr>" for f in self.finding_list)
         return (head + "<table><thead><tr><th>severity</th><th>code</th><th>host</th>"
                 "<th>start</th><th>message</th></tr></thead><tbody>" + rows + "</tbody></table>")
-
-
-def _headroom_json(df: pd.DataFrame) -> list[dict]:
-    out = []
-    for r in df.itertuples(index=False):
-        out.append({"host": r.host, "nation": r.nation, "category": r.category,
-                    # a column mixing None and ints holds NaN for None: pd.isna covers both
-                    "peak": int(r.peak), "limit": None if pd.isna(r.limit) else int(r.limit),
-                    "headroom": None if pd.isna(r.headroom) else int(r.headroom),
-                    "peak_at": iso_z(r.peak_at)})
-    return out
-
-
-def _dumps(value, indent: int | None = None) -> str:
-    return json.dumps(value, indent=indent, ensure_ascii=False, default=_default)
-
-
-def _default(o):
-    if isinstance(o, dt.datetime):
-        return iso_z(o)
-    if hasattr(o, "item"):
-        return o.item()
-    raise TypeError(type(o).__name__)
