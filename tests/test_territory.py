@@ -235,6 +235,7 @@ def test_stale_index_stamp_falls_back_to_building(tmp_path, monkeypatch):
     stale = tmp_path / ti.INDEX_FILE
     np.savez(stale, **{**arrays, "stamp": np.array("sha256=0;grid=0.1;tile=5.0;format=1")})
     assert ti.read_index(stale) is None
+    assert ti.read_land(stale) is None
     assert ti.read_index(tmp_path / "missing.npz") is None
     # a layer with other bytes has another stamp
     layer = tmp_path / ti.LAYER_FILE
@@ -251,3 +252,12 @@ def test_stale_index_stamp_falls_back_to_building(tmp_path, monkeypatch):
         assert country_at(55.75, 37.62) == "RUS"
     finally:
         territory._index.cache_clear()
+
+
+def test_land_polygons_are_the_layers_land():
+    from planner.layers.territory import land_polygons
+
+    land = land_polygons()
+    layer = load_territory()["land"].values
+    assert len(land) == len(layer)
+    assert shapely.to_wkb(land).tolist() == shapely.to_wkb(np.asarray(layer)).tolist()

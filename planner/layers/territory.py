@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from planner.core.caches import once
+from planner.core.caches import frozen, once
 from planner.core.paths import geodata_path
 from planner.core.units import to_timestamp, wrap_lon
 from planner.layers.geodesy import GEOD, Polyline
@@ -42,6 +42,7 @@ from planner.layers.territory_index import (
     from_arrays,
     index_arrays,
     read_index,
+    read_land,
 )
 from planner.layers.territory_index import cells as _cells
 
@@ -73,6 +74,17 @@ def _read_layer() -> gpd.GeoDataFrame:
     geom = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
     cols["land"] = gpd.GeoSeries(land, crs=crs)
     return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries(geom, crs=crs), crs=crs)
+
+
+@once("layers.territory.land_polygons")
+def land_polygons() -> np.ndarray:
+    """The land polygon of each row of :func:`load_territory` (equal geometries, not the same
+    objects), read from the shipped index when it is current (no parquet read), else from
+    the layer. Shared and read-only: copy before preparing."""
+    land = read_land()
+    if land is None:
+        land = np.asarray(load_territory()["land"].values, dtype=object)
+    return frozen(land)
 
 
 @once("layers.territory.index")

@@ -203,12 +203,24 @@ def write_index(gdf, out: Path, layer: Path | None = None) -> Path:
     return out
 
 
-def read_index(path: Path | None = None) -> Index | None:
-    """The stored index, or None when the file is missing or its stamp is not the layer's."""
+def _read(path: Path | None, what):
+    """``what(z)`` of the stored index file ``z``; None when it is missing or its stamp is
+    not the layer's."""
     path = Path(path or geodata_path(INDEX_FILE))
     if not path.is_file():
         return None
     with np.load(path) as z:  # numeric and text arrays only (object arrays are refused)
         if str(z["stamp"]) != stamp():
             return None
-        return from_arrays(z)
+        return what(z)
+
+
+def read_index(path: Path | None = None) -> Index | None:
+    """The stored index, or None when the file is missing or its stamp is not the layer's."""
+    return _read(path, from_arrays)
+
+
+def read_land(path: Path | None = None) -> np.ndarray | None:
+    """The land polygon of each row as stored with the index (the layer's own geometries,
+    through WKB), or None when the file is missing or stale. Only these arrays are read."""
+    return _read(path, lambda z: _from_wkb(z, "land"))
