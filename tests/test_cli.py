@@ -167,6 +167,7 @@ def test_installed_wheel_works_from_root(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "planner/geodata/facilities.csv" in names
     assert "planner/geodata/territory.parquet" in names
+    assert "planner/geodata/territory_index.npz" in names  # the shipped crossing index
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = venv / "bin" / "python"

@@ -305,3 +305,15 @@ def test_user_ice_calendar_on_the_cli_and_in_the_api(tmp_path, capsys):
     bad.write_text("area,month,ice\nkara-sw,1,slush\n")
     assert main(args + ["--ice-calendar", str(bad)]) == 2
     assert "bad.csv:2: ice" in capsys.readouterr().err
+
+
+def test_nsr_seas_read_as_geopandas_reads_it():
+    """The json + shapely reader gives the frame GDAL's reader (gpd.read_file) gives."""
+    import geopandas as gpd
+    from geopandas.testing import assert_geodataframe_equal
+    from shapely import to_wkb
+
+    ref = gpd.read_file(geodata_path("nsr_seas.geojson"))
+    got = nsr_seas()
+    assert_geodataframe_equal(got, ref)
+    assert to_wkb(got.geometry.values).tolist() == to_wkb(ref.geometry.values).tolist()

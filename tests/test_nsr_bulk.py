@@ -25,7 +25,7 @@ from planner.checks import nsr as ck
 from planner.layers import nsr
 from planner.layers.nsr_rules import CALENDAR_NOTE, admission, is_admissible
 from planner.model.findings import Finding
-from planner.routing.hop_time import run_signature
+from planner.routing.hop_time import run_signature, unique_rows
 from planner.routing.schedule import build_schedule, route_leg, sea_options
 from planner.routing.sea import NoSeaRoute, sea_decision
 
@@ -292,3 +292,20 @@ def test_schedule_shared_routes_equal_routing_every_leg(checked):
         (r.distance_km, r.passages, r.notes, r.countries, r.territorial_km)
         for r in plain.legs["route"]]
     assert [_key(f) for f in schedule.findings] == [_key(f) for f in plain.findings]
+
+
+def test_unique_rows_is_numpy_unique_by_rows():
+    """The packed-key unique of HopTiming.window gives numpy's own axis-0 answer (rows in
+    lexicographic order, same inverse), negative values and wide columns included."""
+    rng = np.random.default_rng(16)
+    for _ in range(300):
+        n, k = int(rng.integers(1, 200)), int(rng.integers(1, 20))
+        a = rng.integers(-5, int(rng.integers(1, 40)), size=(n, k)).astype(np.int64)
+        sig, inv = np.unique(a, axis=0, return_inverse=True)
+        got_sig, got_inv = unique_rows(a)
+        assert got_sig.dtype == sig.dtype and np.array_equal(got_sig, sig)
+        assert np.array_equal(got_inv, inv.ravel())
+    wide = np.array([[0, 2**40], [2**40, 0], [0, 2**40]] * 3, np.int64).repeat(2, axis=1)
+    sig, inv = np.unique(wide, axis=0, return_inverse=True)  # too wide to pack: falls back
+    got_sig, got_inv = unique_rows(wide)
+    assert np.array_equal(got_sig, sig) and np.array_equal(got_inv, inv.ravel())

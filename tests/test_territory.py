@@ -174,3 +174,90 @@ def _geodesic(lat1, lon1, lat2, lon2, step_km=50.0):
     from planner.layers.geodesy import geodesic_points
 
     return geodesic_points(lat1, lon1, lat2, lon2, step_km=step_km)
+
+
+# ---------------------------------------------------------------- shipped crossing index
+def _index_fields_equal(a, b) -> None:
+    """Every array of two indexes equal (values and dtypes; geometries by their WKB)."""
+    import dataclasses
+
+    for f in dataclasses.fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, shapely.STRtree):
+            assert (shapely.to_wkb(x.geometries).tolist()
+                    == shapely.to_wkb(y.geometries).tolist()), f.name
+        elif x.dtype == object and f.name != "iso3":
+            assert shapely.to_wkb(x).tolist() == shapely.to_wkb(y).tolist(), f.name
+        else:
+            assert x.dtype == y.dtype and x.shape == y.shape, f.name
+            np.testing.assert_array_equal(x, y, err_msg=f.name)
+
+
+def _real_routes() -> list[Route]:
+    from planner.routing.sea import sea_route
+
+    sea = [sea_route(a, b) for a, b in (("mumbai", "murmansk"), ("vladivostok", "anadyr"),
+                                        ("kochi", "singapore"), ("chennai", "colombo"))]
+    air = [_route(*_geodesic(*ends, step_km=20.0)[::-1]) for ends in (
+        (28.70579, 77.342137, 55.8783, 38.0617),  # Hindon -> Chkalovsky
+        (64.73, 177.74, 61.17, -150.0),  # Anadyr -> Anchorage, across 180
+        (19.09, 72.87, 69.0, 33.1))]  # Mumbai -> Murmansk overland
+    return sea + air
+
+
+def test_shipped_index_equals_a_fresh_build_and_gives_the_same_crossings(monkeypatch):
+    import planner.layers.territory as territory
+    from planner.layers.territory_index import from_arrays, index_arrays, read_index
+
+    shipped = read_index()
+    assert shipped is not None, "geodata/territory_index.npz missing or stale: rebuild it"
+    fresh = from_arrays(index_arrays(load_territory()))
+    _index_fields_equal(shipped, fresh)
+    routes = _real_routes()
+    tables = []
+    for idx in (shipped, fresh):
+        monkeypatch.setattr(territory, "_index", lambda idx=idx: idx)
+        tables.append((crossings_table(routes), [crossings(r) for r in routes]))
+    pd.testing.assert_frame_equal(tables[0][0], tables[1][0], check_exact=True)
+    assert len(tables[0][0]) > 10 and tables[0][0]["leg"].nunique() == len(routes)
+    for one, two in zip(tables[0][1], tables[1][1], strict=True):
+        pd.testing.assert_frame_equal(one, two, check_exact=True)
+
+
+def test_stale_index_stamp_falls_back_to_building(tmp_path, monkeypatch):
+    import planner.layers.territory as territory
+    from planner.core.paths import geodata_path
+    from planner.layers import territory_index as ti
+
+    with np.load(geodata_path(ti.INDEX_FILE)) as z:
+        arrays = {k: z[k] for k in z.files}
+    assert str(arrays["stamp"]) == ti.stamp()
+    stale = tmp_path / ti.INDEX_FILE
+    np.savez(stale, **{**arrays, "stamp": np.array("sha256=0;grid=0.1;tile=5.0;format=1")})
+    assert ti.read_index(stale) is None
+    assert ti.read_land(stale) is None
+    assert ti.read_index(tmp_path / "missing.npz") is None
+    # a layer with other bytes has another stamp
+    layer = tmp_path / ti.LAYER_FILE
+    layer.write_bytes(geodata_path(ti.LAYER_FILE).read_bytes() + b"\0")
+    assert ti.stamp(layer) != ti.stamp()
+    built = []
+    monkeypatch.setattr(territory, "read_index", lambda: ti.read_index(stale))
+    monkeypatch.setattr(territory, "from_arrays", lambda a: built.append(1) or ti.from_arrays(a))
+    territory._index.cache_clear()
+    try:
+        idx = territory._index()
+        assert built == [1]
+        _index_fields_equal(idx, ti.read_index())
+        assert country_at(55.75, 37.62) == "RUS"
+    finally:
+        territory._index.cache_clear()
+
+
+def test_land_polygons_are_the_layers_land():
+    from planner.layers.territory import land_polygons
+
+    land = land_polygons()
+    layer = load_territory()["land"].values
+    assert len(land) == len(layer)
+    assert shapely.to_wkb(land).tolist() == shapely.to_wkb(np.asarray(layer)).tolist()

@@ -28,7 +28,7 @@ from planner.core.caches import once
 from planner.core.units import to_datetime
 from planner.layers.catalogue import Place, facilities, facility_attribute
 from planner.layers.geodesy import GEOD
-from planner.layers.territory import load_territory
+from planner.layers.territory import land_polygons
 from planner.model.findings import Finding
 
 #: A coordinate on land counts as inland only when every point this far round it (km) is on
@@ -49,7 +49,7 @@ _KIND_WORD = {"port": "a port", "airbase": "an air base", "sea_area": "a sea are
 @once("checks.facility._land_tree")
 def _land_tree() -> tuple[shapely.STRtree, np.ndarray]:
     """An STRtree over the land polygons' parts (territory layer) and the parts."""
-    land = np.asarray(load_territory()["land"].values)
+    land = land_polygons()
     parts = shapely.get_parts(land[~shapely.is_empty(land)])
     shapely.prepare(parts)
     return shapely.STRtree(parts), parts

@@ -118,13 +118,15 @@ def split_antimeridian(lons, lats) -> LineString | MultiLineString:
     return MultiLineString(parts)
 
 
-def prepare_shared(geoms: np.ndarray) -> np.ndarray:
+def prepare_shared(geoms: np.ndarray, lines: bool = True) -> np.ndarray:
     """Prepare polygons that threads will share, and build their lazy indexes now.
 
     GEOS builds a prepared polygon's point-in-area index and its segment-intersection index
     on first use, and that build is not thread-safe (two threads querying a fresh prepared
     polygon at once corrupted the heap in ``tests/test_hardening.py``). One point test and one
-    line test per polygon, here and in one thread, build both.
+    line test per polygon, here and in one thread, build both; ``lines=False`` builds the
+    point index only, for polygons that are only ever tested against points
+    (``intersects_xy``, ``contains_xy``: GEOS answers those from the point index alone).
     """
     geoms = np.asarray(geoms, dtype=object)
     if not len(geoms):
@@ -134,6 +136,8 @@ def prepare_shared(geoms: np.ndarray) -> np.ndarray:
     ok = ~np.isnan(b).any(axis=1)
     g, b = geoms[ok], b[ok]
     shapely.intersects_xy(g, (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2)
+    if not lines:
+        return geoms
     pad = 1.0
     diagonal = shapely.linestrings(
         np.stack([np.column_stack([b[:, 0] - pad, b[:, 1] - pad]),

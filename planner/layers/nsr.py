@@ -7,12 +7,14 @@ Appendix 2; geodata/SOURCES.md).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.geometry
 
 from planner.core.caches import once
 from planner.core.paths import geodata_path
@@ -49,7 +51,13 @@ def nsr_seas() -> gpd.GeoDataFrame:
     """The NSR areas as a GeoDataFrame (EPSG:4326): columns ``sea`` (the area id, e.g.
     ``kara-sw``), ``parent`` (the sea, ``kara``), ``name``, geometry (prepared for the point
     tests threads share)."""
-    seas = gpd.read_file(geodata_path("nsr_seas.geojson"))
+    # read with json + shapely (RFC 7946 GeoJSON is lon/lat WGS84): the same frame as
+    # gpd.read_file, without loading the GDAL reader (~0.1 s at start)
+    doc = json.loads(geodata_path("nsr_seas.geojson").read_text(encoding="utf-8"))
+    feats = doc["features"]
+    seas = gpd.GeoDataFrame(pd.DataFrame([f["properties"] for f in feats]),
+                            geometry=[shapely.geometry.shape(f["geometry"]) for f in feats],
+                            crs="EPSG:4326")
     if "parent" not in seas.columns:  # a four-sea file: each sea is its own area
         seas["parent"] = seas["sea"]
     prepare_shared(seas.geometry.values)

@@ -14,13 +14,14 @@ Between two breakpoints the country cannot change, so one point classifies each 
 a point in a grid cell that no boundary edge touches takes the cell's cached class (found once
 per cell), others are tested against the prepared polygons through an STRtree. Distances
 along the route are geodesic: a breakpoint's position inside a segment is mapped linearly onto
-that segment's WGS84 length (``Route.cumulative_km()``).
+that segment's WGS84 length (``Route.cumulative_km()``). The index (grid, tiles, trees) is
+built offline and shipped as ``geodata/territory_index.npz`` (see
+:mod:`planner.layers.territory_index`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import geopandas as gpd
@@ -28,15 +29,23 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from planner.core.caches import once
+from planner.core.caches import frozen, once
 from planner.core.paths import geodata_path
 from planner.core.units import to_timestamp, wrap_lon
-from planner.layers.geodesy import GEOD, Polyline, prepare_shared
+from planner.layers.geodesy import GEOD, Polyline
+from planner.layers.territory_index import (
+    CLASS_OFFSET,
+    GRID_DEG,
+    LAYER_FILE,
+    NX,
+    Index,
+    from_arrays,
+    index_arrays,
+    read_index,
+    read_land,
+)
+from planner.layers.territory_index import cells as _cells
 
-LAYER_FILE = "territory.parquet"
-GRID_DEG = 0.1  # cell size of the boundary-edge grid (speed only; results do not depend on it)
-NX, NY = int(round(360 / GRID_DEG)), int(round(180 / GRID_DEG))
-TILE_DEG = 5.0  # polygons are cut into tiles this size for point-in-polygon tests
 CELL_PAD = 1e-9  # degrees: a segment grazing a cell's corner still visits that cell
 EPS_KM = 1e-6  # intervals shorter than this (1 mm) are numeric noise
 
@@ -67,121 +76,23 @@ def _read_layer() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries(geom, crs=crs), crs=crs)
 
 
-@dataclass(frozen=True)
-class _Index:
-    iso3: np.ndarray  # str per row
-    sov: np.ndarray  # prepared sovereign polygons
-    land: np.ndarray  # prepared land polygons
-    sov_tree: shapely.STRtree  # over sov_parts
-    land_tree: shapely.STRtree  # over land_parts
-    sov_parts: np.ndarray  # polygon parts (prepared) of the sovereign areas, cut into tiles
-    sov_part_row: np.ndarray  # row of each part
-    land_parts: np.ndarray
-    land_part_row: np.ndarray
-    edges: np.ndarray  # (n, 4) x0, y0, x1, y1 of every sovereign and land boundary edge
-    edge_cell0: np.ndarray  # (n, 2) lowest grid cell (ix, iy) of each edge's bounding box
-    cell_start: np.ndarray  # CSR over grid cells (iy * NX + ix) into cell_edges
-    cell_edges: np.ndarray  # edge ids, grouped by cell
-    cell_xy: np.ndarray  # (4, len(cell_edges)) qx, qy, sx, sy of those edges, same order
-    occupied_sat: np.ndarray  # (NY + 1, NX + 1) summed-area table of cells holding edges
-    cell_class: np.ndarray  # (NY * NX, 2) cached sov/land row of edge-free cells; -2 unknown
-
-
-def _boundary_edges(geoms: np.ndarray) -> np.ndarray:
-    """Every edge of the polygons' rings as rows ``x0, y0, x1, y1``."""
-    rings = shapely.get_parts(shapely.get_parts(shapely.boundary(geoms)))
-    coords, ring_idx = shapely.get_coordinates(rings, return_index=True)
-    same = ring_idx[1:] == ring_idx[:-1]
-    e = np.column_stack([coords[:-1][same], coords[1:][same]])
-    return e[(e[:, 0] != e[:, 2]) | (e[:, 1] != e[:, 3])]
-
-
-def _cells(xmin, ymin, xmax, ymax) -> tuple[np.ndarray, ...]:
-    """Inclusive grid cell ranges ix0, iy0, ix1, iy1 covering bounding boxes (closed cells:
-    a box touching a cell's border covers that cell)."""
-    ix0 = np.clip(np.floor((xmin + 180.0) / GRID_DEG), 0, NX - 1).astype(np.int64)
-    ix1 = np.clip(np.floor((xmax + 180.0) / GRID_DEG), 0, NX - 1).astype(np.int64)
-    iy0 = np.clip(np.floor((ymin + 90.0) / GRID_DEG), 0, NY - 1).astype(np.int64)
-    iy1 = np.clip(np.floor((ymax + 90.0) / GRID_DEG), 0, NY - 1).astype(np.int64)
-    return ix0, iy0, ix1, iy1
-
-
-def _expand(ix0, iy0, ix1, iy1) -> tuple[np.ndarray, np.ndarray]:
-    """(owner, cell id) of every cell of every inclusive range."""
-    nx, ny = ix1 - ix0 + 1, iy1 - iy0 + 1
-    n = nx * ny
-    owner = np.repeat(np.arange(len(n)), n)
-    k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
-    ix = ix0[owner] + k % nx[owner]
-    iy = iy0[owner] + k // nx[owner]
-    return owner, iy * NX + ix
-
-
-def _edge_grid(edges: np.ndarray):
-    ix0, iy0, ix1, iy1 = _cells(np.minimum(edges[:, 0], edges[:, 2]),
-                                np.minimum(edges[:, 1], edges[:, 3]),
-                                np.maximum(edges[:, 0], edges[:, 2]),
-                                np.maximum(edges[:, 1], edges[:, 3]))
-    owner, cell = _expand(ix0, iy0, ix1, iy1)
-    order = np.argsort(cell, kind="stable")
-    counts = np.bincount(cell, minlength=NX * NY)
-    start = np.r_[0, np.cumsum(counts)]
-    occ = (counts > 0).reshape(NY, NX).astype(np.int32)
-    sat = np.zeros((NY + 1, NX + 1), np.int32)
-    sat[1:, 1:] = occ.cumsum(0).cumsum(1)
-    return np.column_stack([ix0, iy0]), start, owner[order], sat
-
-
-def _tiles(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Polygon parts of each row cut into ``TILE_DEG`` tiles (prepared), and their rows: small
-    pieces with tight bounding boxes make point-in-polygon tests cheap. A point is in (or on)
-    a row's polygon exactly when it is in (or on) one of its pieces."""
-    parts, row = shapely.get_parts(geoms, return_index=True)
-    b = shapely.bounds(parts)
-    out, out_row = [], []
-    for part, r, (x0, y0, x1, y1) in zip(parts, row, b, strict=True):
-        xs = np.arange(np.floor(x0 / TILE_DEG) * TILE_DEG, x1, TILE_DEG)
-        ys = np.arange(np.floor(y0 / TILE_DEG) * TILE_DEG, y1, TILE_DEG)
-        if len(xs) * len(ys) <= 1:
-            out.append(part)
-            out_row.append(r)
-            continue
-        gx, gy = np.meshgrid(xs, ys)
-        pieces = [shapely.clip_by_rect(part, x, y, x + TILE_DEG, y + TILE_DEG)
-                  for x, y in zip(gx.ravel(), gy.ravel(), strict=True)]
-        out += pieces
-        out_row += [r] * len(pieces)
-    out, out_row = np.array(out, dtype=object), np.array(out_row, np.int64)
-    keep = ~shapely.is_empty(out)
-    out, out_row = out[keep], out_row[keep]
-    return prepare_shared(out), out_row
+@once("layers.territory.land_polygons")
+def land_polygons() -> np.ndarray:
+    """The land polygon of each row of :func:`load_territory` (equal geometries, not the same
+    objects), read from the shipped index when it is current (no parquet read), else from
+    the layer. Shared and read-only: copy before preparing."""
+    land = read_land()
+    if land is None:
+        land = np.asarray(load_territory()["land"].values, dtype=object)
+    return frozen(land)
 
 
 @once("layers.territory.index")
-def _index() -> _Index:
-    """The crossing index (boundary-edge grid, prepared polygons, STRtrees), built once."""
-    gdf = load_territory()
-    sov = np.asarray(gdf.geometry.values, dtype=object).copy()
-    land = np.asarray(gdf["land"].values, dtype=object).copy()
-    sov = np.array([shapely.from_wkb(shapely.to_wkb(g)) for g in sov])
-    land = np.array([shapely.from_wkb(shapely.to_wkb(g)) for g in land])
-    prepare_shared(sov)
-    prepare_shared(land)
-    edges = np.vstack([_boundary_edges(sov), _boundary_edges(land)])
-    cell0, start, cell_edges, sat = _edge_grid(edges)
-    e = edges[cell_edges]
-    cell_xy = np.ascontiguousarray(
-        np.stack([e[:, 0], e[:, 1], e[:, 2] - e[:, 0], e[:, 3] - e[:, 1]]))
-    sov_parts, sov_row = _tiles(sov)
-    land_parts, land_row = _tiles(land)
-    idx = _Index(np.asarray(gdf["iso3"].values, dtype=object), sov, land,
-                 shapely.STRtree(sov_parts), shapely.STRtree(land_parts),
-                 sov_parts, sov_row, land_parts, land_row, edges, cell0,
-                 start, cell_edges, cell_xy, sat,
-                 np.full((NX * NY, 2), -2, np.int64))
-    for tree in (idx.sov_tree, idx.land_tree):  # GEOS builds trees lazily
-        tree.query(shapely.points(0.0, 0.0))
-    return idx
+def _index() -> Index:
+    """The crossing index (boundary-edge grid, prepared polygons, STRtrees), once per process:
+    read from the shipped ``geodata/territory_index.npz`` when it was built from this very
+    layer, else built from the layer."""
+    return read_index() or from_arrays(index_arrays(load_territory()))
 
 
 def _classify_exact(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -231,18 +142,19 @@ def _classify(lons: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarra
     cell = iy * NX + ix
     sat = idx.occupied_sat
     free = (sat[iy + 1, ix + 1] - sat[iy, ix + 1] - sat[iy + 1, ix] + sat[iy, ix]) == 0
-    cls = idx.cell_class
-    unknown = np.unique(cell[free & (cls[cell, 0] == -2)])
+    cls = idx.cell_class  # row + CLASS_OFFSET; 0: not known yet
+    unknown = np.unique(cell[free & (cls[cell, 0] == 0)])
     if len(unknown):
         cx = (unknown % NX + 0.5) * GRID_DEG - 180.0
         cy = (unknown // NX + 0.5) * GRID_DEG - 90.0
         s_, l_, m_ = _classify_exact(cx, cy)
-        cls[unknown, 0] = np.where(m_, -3, s_)  # -3: overlap, never cached
-        cls[unknown, 1] = l_
+        cls[unknown, 0] = np.where(m_, -3, s_) + CLASS_OFFSET  # -3: overlap, never cached
+        cls[unknown, 1] = l_ + CLASS_OFFSET
     sov = np.full(len(x), -1, np.int64)
     land = np.full(len(x), -1, np.int64)
-    cached = free & (cls[cell, 0] != -3)
-    sov[cached], land[cached] = cls[cell[cached], 0], cls[cell[cached], 1]
+    cached = free & (cls[cell, 0] != -3 + CLASS_OFFSET)
+    sov[cached] = cls[cell[cached], 0] - CLASS_OFFSET
+    land[cached] = cls[cell[cached], 1] - CLASS_OFFSET
     rest = np.flatnonzero(~cached)
     if len(rest):
         sov[rest], land[rest], _ = _classify_exact(x[rest], y[rest])

@@ -85,13 +85,13 @@ def try_load_csv_fast(text: str, source: str, base_plan_kwargs: dict, places: di
     rec = df[["asset", "name", *_ASSET_COLS]].to_numpy()
     arr_py = _py_times(arrive)
     dep_py = _py_times(depart)
+    at_id = {a: call_id(a, p) for a, p in resolved.items()}  # once per distinct place
     for s, e in zip(starts, ends, strict=True):
         aid, name, nation, kind, crew, speed, sunit, rng, runit, ice = rec[s]
         speed_v, range_v = float(speed), float(rng)
         speed_kmh = speed_v if SPEED_UNITS[sunit.lower()] == "speed_kmh" else speed_v * KMH_PER_KN
         range_km = range_v if RANGE_UNITS[runit.lower()] == "range_km" else range_v * KM_PER_NM
-        calls = [Call(call_id(at[i], resolved[at[i]]), resolved[at[i]], arr_py[i], dep_py[i],
-                      purpose[i] or None)
+        calls = [Call(at_id[at[i]], resolved[at[i]], arr_py[i], dep_py[i], purpose[i] or None)
                  for i in range(s, e)]
         if calls[0].arrive is None and calls[0].depart is None:
             return None
@@ -182,10 +182,9 @@ def _times(s: pd.Series) -> np.ndarray:
 
 
 def _py_times(a: np.ndarray) -> list[dt.datetime | None]:
-    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    us = a.astype(np.int64)
-    nat = np.isnat(a)
-    return [None if n else epoch + dt.timedelta(microseconds=int(v))
-            for v, n in zip(us.tolist(), nat.tolist(), strict=True)]
+    """UTC datetimes (tzinfo ``datetime.UTC``) of microsecond times; None for NaT. The
+    objects are made in bulk by pandas' C conversion."""
+    out = pd.DatetimeIndex(a.astype("datetime64[us]")).tz_localize(dt.UTC).to_pydatetime()
+    return [None if n else v for v, n in zip(out.tolist(), np.isnat(a).tolist(), strict=True)]
 
 

@@ -32,7 +32,7 @@ from planner.layers.sea_network import (
     network,
     unit_xyz,
 )
-from planner.layers.territory import crossings_table, load_territory
+from planner.layers.territory import crossings_table, land_polygons
 from planner.model.objects import WATERS
 from planner.routing.route import Route
 from planner.routing.waters import (
@@ -142,7 +142,7 @@ def _tree(snaps: tuple[tuple[int, float], ...], mask: int, mode: Mode = ANY
 def _land_tree():
     """STRtree over the territory layer's land polygons (copies: the shared layer's geometries
     are never prepared in place), built and queried once so that threads only read it."""
-    land = np.asarray(load_territory()["land"].values)
+    land = land_polygons()
     land = prepare_shared(shapely.from_wkb(shapely.to_wkb(land[~shapely.is_empty(land)])))
     tree = shapely.STRtree(land)
     tree.query(shapely.points(0.0, 0.0))  # GEOS builds the tree on first query

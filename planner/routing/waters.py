@@ -109,9 +109,8 @@ def path_waters(edges: list[int], free: frozenset[str]) -> Waters:
     net = network()
     e = np.asarray(edges, np.int64)
     s = net.strait[e].astype(np.int64) if e.size else np.zeros(0, np.int64)
-    passed = s[s >= 0]
-    order = np.sort(np.unique(passed, return_index=True)[1])
-    straits = [STRAITS[int(i)].key for i in passed[order]]
+    passed = list(dict.fromkeys(s[s >= 0].tolist()))  # distinct, in order of passage
+    straits = [STRAITS[i].key for i in passed]
     first_row, row_count = _rows_of_edges()
     lo, cnt = first_row[e], row_count[e]
     n = int(cnt.sum())
@@ -134,7 +133,7 @@ def path_waters(edges: list[int], free: frozenset[str]) -> Waters:
     inside = {names[i]: round(float(total[i]), 1) for i in rank}
     outside = {names[i]: round(float(out[i]), 1) for i in rank if out[i] > 0}
     per = np.bincount(row_s[row_s >= 0], weights=nm[row_s >= 0], minlength=len(STRAITS))
-    strait_nm = {STRAITS[int(i)].key: round(float(per[int(i)]), 1) for i in passed[order]}
+    strait_nm = {STRAITS[i].key: round(float(per[i]), 1) for i in passed}
     return Waters(tuple(inside), inside, outside, tuple(straits), strait_nm)
 
 
