@@ -78,29 +78,19 @@ def write_yaml(rows: list[dict], path: Path) -> None:
 
 def _timed(cmd: list[str]) -> tuple[float, int]:
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          env=_env(None))
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - t0
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr[-2000:]}")
     return elapsed, proc.returncode
 
 
-def _env(cache: Path | None) -> dict[str, str]:
-    env = dict(os.environ)
-    if cache is None:
-        env["RELOS_CACHE"] = "off"
-    else:
-        env.update(RELOS_CACHE="on", RELOS_CACHE_DIR=str(cache))
-    return env
-
-
-def run_check(path: Path, out: Path, cache: Path) -> tuple[float, float]:
+def run_check(path: Path, out: Path) -> tuple[float, float]:
     """``relos check PATH --format json > OUT`` as a process: (seconds, peak RSS in MB)."""
     cmd = [sys.executable, "-m", "planner.cli", "check", str(path), "--format", "json"]
     with out.open("w") as fh, tempfile.TemporaryFile("w+") as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=err, text=True, env=_env(cache))
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=err, text=True)
         _, status, usage = os.wait4(proc.pid, 0)
         took = time.perf_counter() - t0
         code = os.waitstatus_to_exitcode(status)
@@ -127,9 +117,9 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     fmts = args.formats.split(",")
     assert yaml.__with_libyaml__, "PyYAML without its C loader: the YAML floor would be wrong"
-    print(f"{'format':6} {'calls':>8} {'store':>5} {'relos check':>12} {'floor':>8} "
+    print(f"{'format':6} {'calls':>8} {'relos check':>12} {'floor':>8} "
           f"{'ratio':>6} {'per call':>10} {'peak RSS':>10} {'JSON':>10}")
-    results: dict[tuple[str, int, str], float] = {}
+    results: dict[tuple[str, int], float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             rows = plan_rows(n)
@@ -137,20 +127,16 @@ def main() -> None:
                 path = Path(tmp) / f"plan_{n}.{fmt}"
                 (write_csv if fmt == "csv" else write_yaml)(rows, path)
                 out = Path(tmp) / f"out_{n}_{fmt}.json"
-                cache = Path(tmp) / f"cache_{n}_{fmt}"
                 floor, _ = _timed(floor_cmd(fmt, path))
-                for state in ("cold",):  # one run: no store of results between runs
-                    took, peak_mb = run_check(path, out, cache)
-                    results[(fmt, n, state)] = took
-                    print(f"{fmt:6} {len(rows):>8,} {state:>5} {took:>10.2f} s {floor:>6.2f} s "
-                          f"{took / floor:>5.1f}x {took / len(rows) * 1e6:>8.0f} us "
-                          f"{peak_mb:>7,.0f} MB {out.stat().st_size / 1e6:>7.1f} MB",
-                          flush=True)
+                took, peak_mb = run_check(path, out)
+                results[(fmt, n)] = took
+                print(f"{fmt:6} {len(rows):>8,} {took:>10.2f} s {floor:>6.2f} s "
+                      f"{took / floor:>5.1f}x {took / len(rows) * 1e6:>8.0f} us "
+                      f"{peak_mb:>7,.0f} MB {out.stat().st_size / 1e6:>7.1f} MB", flush=True)
     for fmt in fmts:
-        for state in ("cold",):  # one run: no store of results between runs
-            if (fmt, 10000, state) in results and (fmt, 100000, state) in results:
-                growth = results[(fmt, 100000, state)] / results[(fmt, 10000, state)]
-                print(f"{fmt} {state}: 10k -> 100k calls grows {growth:.1f}x (10x is linear)")
+        if (fmt, 10000) in results and (fmt, 100000) in results:
+            growth = results[(fmt, 100000)] / results[(fmt, 10000)]
+            print(f"{fmt}: 10k -> 100k calls grows {growth:.1f}x (10x is linear)")
 
 
 if __name__ == "__main__":
