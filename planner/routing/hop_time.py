@@ -78,6 +78,8 @@ class HopTiming:
         self._run_memo: dict[tuple, bool] = {}
         # (a, b) -> [(lo, hi, route or the ValueError routing raised)], hop times in seconds
         self._hops: dict[tuple[str, str], list[tuple[float, float, object]]] = {}
+        # run shape (see :meth:`shape`) -> windows found, as times of entry to the first run
+        self._shape_windows: dict[tuple, list[tuple[float, float]]] = {}
 
     def hop(self, a: Place, b: Place, hop_s: float, route: Callable[[], object]
             ) -> tuple[object, float, float]:
@@ -158,11 +160,48 @@ class HopTiming:
             closed.append(self._run_memo[key])
         return any(closed[:len(rs)]), any(closed[len(rs):])
 
+    @staticmethod
+    def shape(rs: tuple, ra: tuple) -> tuple[tuple, float]:
+        """``(shape, first_km)``: the hop's NSR runs measured from ``first_km``, where the
+        first of them starts (to the metre), and that km.
+
+        The answers of :meth:`window` depend only on the runs' seas and on when the ship
+        enters and leaves each, so two hops of one shape (Pacific ports to Murmansk, say:
+        the same seas, the same lengths, a different way to the Bering Strait) get the same
+        answers at the same time of entry, and a window found for one holds for the other,
+        moved by the difference of their ``first_km`` (issue 16: 586 hops of the 10k bench
+        plan have 40 shapes)."""
+        first_km = min(run.start_km for run in (*rs, *ra))
+        shape = tuple(tuple((run.sea, round(run.start_km - first_km, 3),
+                             round(run.end_km - first_km, 3)) for run in runs)
+                      for runs in (rs, ra))
+        return shape, first_km
+
     def window(self, a: Place, b: Place, hop_s: float) -> tuple[float, float]:
-        """Hop departure times (epoch seconds) around ``hop_s`` routed as at ``hop_s``."""
+        """Hop departure times (epoch seconds) around ``hop_s`` routed as at ``hop_s``.
+
+        A window found before for a hop of the same :meth:`shape` is taken, moved to this
+        hop's way to its first NSR run, when it holds the time of entry at ``hop_s``; the
+        metre the shape is rounded to is a fraction of a second at sea, well inside
+        :data:`MARGIN_S`."""
         rs, ra = self.runs(a, b)
         if not rs:
             return -math.inf, math.inf
+        shape, first_km = self.shape(rs, ra)
+        lead_s = first_km / (self.router_kmh / 3600.0)  # departure to first entry
+        known = self._shape_windows.setdefault(shape, [])
+        entry_s = hop_s + lead_s
+        for lo, hi in known:
+            if lo <= entry_s < hi:
+                return lo - lead_s, hi - lead_s
+        lo, hi = self._window(rs, ra, shape, hop_s)
+        if lo < hi:
+            known.append((lo + lead_s, hi + lead_s))
+        return lo, hi
+
+    def _window(self, rs: tuple, ra: tuple, shape: tuple, hop_s: float
+                ) -> tuple[float, float]:
+        """:meth:`window` worked out for the hop's runs ``rs``, ``ra``."""
         v = self.router_kmh / 3600.0
         offsets = np.array(sorted({k / v for run in (*rs, *ra)
                                    for k in (run.start_km, run.end_km)}))  # seconds
@@ -194,7 +233,7 @@ class HopTiming:
         first[inverse[::-1]] = np.arange(len(inverse))[::-1]
         answers = []
         for u in range(len(sig)):
-            key = (a.id, b.id, *sig[u].tolist())  # the answers depend on these months only
+            key = (shape, *sig[u].tolist())  # the answers depend on these months only
             if key not in self._answer_memo:
                 j = int(first[u])
                 self._answer_memo[key] = self._closed_piece(rs, ra, float(mids[j]),
