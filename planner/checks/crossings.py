@@ -210,8 +210,8 @@ def crossing_findings(plan, schedule, register=None) -> list[Finding]:
                 routes.append(r)
         rows = _RouteRows(routes, crossings_table(routes))
         calls = schedule.calls
-        host_of = dict(zip(zip(calls["asset"], calls["seq"], strict=True), calls["host"],
-                           strict=True))
+        host_of = dict(zip(zip(calls["asset"].tolist(), calls["seq"].tolist(), strict=True),
+                           calls["host"].tolist(), strict=True))
         templates: dict[tuple, _Template | None] = {}
         uses: list[tuple[int, _Leg, _Template]] = []
         depart_ns = pd.DatetimeIndex(legs["depart"]).tz_convert("UTC").as_unit("ns").asi8
@@ -485,7 +485,8 @@ def visit_clearances(plan, schedule, register=None,
         c = calls[keep]
         arrive_ns = pd.DatetimeIndex(c["arrive"]).tz_convert("UTC").as_unit("ns").asi8
         for k, (h, kind, nation, asset, at) in enumerate(zip(
-                c["host"], c["kind"], c["nation"], c["asset"], c["at"], strict=True)):
+                *(c[k].tolist() for k in ("host", "kind", "nation", "asset", "at")),
+                strict=True)):
             event = "port_call" if kind == "warship" else "landing"
             batch.add(h, kind, event, arrive_ns[k], nation=nation, asset=asset,
                       what=f"{event.replace('_', ' ')} at {at}", facility=at,

@@ -116,8 +116,8 @@ def _call_times(schedule) -> _CallTimes:
 
 def _leg_index(schedule) -> dict[tuple[str, int], int]:
     legs = schedule.legs
-    return {(a, int(s)): i for i, (a, s) in enumerate(zip(legs["asset"], legs["seq"],
-                                                          strict=True))}
+    return {(a, int(s)): i for i, (a, s) in enumerate(zip(legs["asset"].tolist(),
+                                                          legs["seq"].tolist(), strict=True))}
 
 
 def _kind_problem(kind: str, place: Place) -> str | None:

@@ -183,7 +183,8 @@ def sweep(intervals: list[Interval] | pd.DataFrame, agreement: Agreement,
     caps = agreement.caps
     if pairs is None:
         pairs = [(h, n) for h in agreement.parties for n in agreement.parties if h != n]
-    present_pairs = set(zip(df["host"], df["nation"], strict=True)) if len(df) else set()
+    present_pairs = (set(zip(df["host"].tolist(), df["nation"].tolist(), strict=True))
+                     if len(df) else set())
     presence_parts: list[pd.DataFrame] = []
     findings: list[Finding] = []
     head: list[dict] = []

@@ -156,7 +156,9 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
     searches = _Searches(plan)
     lead = _LeadTimes(register)
     tankers_of = TankerIndex(plan, schedule)
-    for i, leg in zip(far.tolist(), legs.iloc[far].itertuples(index=False), strict=True):
+    fields = ["asset", "seq", "nation", "depart", "arrive", "distance_km", "range_km", "mode"]
+    for i, leg in zip(far.tolist(), legs[fields].iloc[far].itertuples(index=False),
+                      strict=True):
         asset = by_id[leg.asset]
         call_from = asset.itinerary[leg.seq - 1]
         call_to = asset.itinerary[leg.seq]

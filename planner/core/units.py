@@ -55,6 +55,10 @@ def to_timestamp(t: Any) -> pd.Timestamp | None:
 def to_datetime(t: Any) -> dt.datetime | None:
     """A time as an aware UTC :class:`datetime.datetime`, floored to the second; None/NaT give
     None."""
+    if type(t) is pd.Timestamp and t.tzinfo is dt.UTC and not t.nanosecond:
+        return t.to_pydatetime().replace(microsecond=0)  # the same, 7x faster (issue 16)
+    if type(t) is dt.datetime and t.tzinfo is dt.UTC:
+        return t.replace(microsecond=0)
     ts = to_timestamp(t)
     return None if ts is None else ts.floor("s").to_pydatetime()
 
@@ -66,6 +70,8 @@ def utc_midnight(d: dt.date) -> dt.datetime:
 
 def fmt_minute(t: Any, missing: str = "?") -> str:
     """A time as ``2026-03-10 08:00Z`` (``missing`` for None/NaT)."""
+    if type(t) is dt.datetime and t.tzinfo is dt.UTC:
+        return t.strftime(MINUTE_FORMAT)
     ts = to_timestamp(t)
     return missing if ts is None else ts.strftime(MINUTE_FORMAT)
 
