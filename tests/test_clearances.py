@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -162,3 +164,17 @@ def test_clearance_message_names_the_country_and_the_authority():
     # India's port-call row is the default too; its landing at Hindon likewise
     assert any("port call clearance from India (IND)" in m for m in msgs)
     assert not any("from host state" in m or "from state overflown" in m for m in msgs)
+
+
+def test_file_by_is_the_lead_time_before_the_event_in_utc():
+    """``file_by`` by hand, whatever form the event time comes in."""
+    want = pd.Timestamp("2026-02-22T04:41:30Z")
+    ist = dt.timezone(dt.timedelta(hours=5, minutes=30))
+    for t in (dt.datetime(2026, 3, 1, 4, 41, 30, tzinfo=dt.UTC),
+              dt.datetime(2026, 3, 1, 10, 11, 30, tzinfo=ist),
+              dt.datetime(2026, 3, 1, 4, 41, 30),  # naive: taken as UTC
+              pd.Timestamp("2026-03-01T04:41:30Z"), "2026-03-01T10:11:30+05:30"):
+        got = file_by(t, 7)
+        assert isinstance(got, pd.Timestamp) and got == want and str(got.tz) == "UTC", t
+    # across the end of February in a leap year
+    assert file_by(dt.datetime(2028, 3, 2, tzinfo=dt.UTC), 2) == pd.Timestamp("2028-02-29T00:00Z")

@@ -438,3 +438,26 @@ def test_register_override_through_the_command(relos, write_plan, tmp_path):
     # arrives 2026-03-01 00:00Z; 45 days before is 2026-01-15 00:00Z
     assert call["file_by"] == "2026-01-15T00:00:00Z" and call["lead_days"] == 45
     assert call["authority"] == "Ministry of Defence (Navy)"
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_collector_settings_come_back_after_a_command(monkeypatch, cli_files, fails):
+    """A command runs with its own collector thresholds and the imports frozen; the caller's
+    settings (a notebook's, say) are back when it returns or fails."""
+    import gc
+
+    from planner import cli
+
+    seen = {}
+
+    def command(args):
+        seen["threshold"], seen["frozen"] = gc.get_threshold(), gc.get_freeze_count()
+        if fails:
+            raise RuntimeError("planted")
+        return 0
+
+    monkeypatch.setitem(cli.COMMANDS, "check", command)
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    assert cli.main(["check", cli_files["plan"]]) == (3 if fails else 0)
+    assert seen["threshold"] == cli.RUN_GC_THRESHOLD != before and seen["frozen"] > frozen
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
