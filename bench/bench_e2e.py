@@ -6,9 +6,11 @@ six ports, every time given. Each size is written as CSV and as YAML; ``relos ch
 checks, JSON to a file; its peak resident memory from ``wait4``), and beside it the floor
 measured in the same run on the same file: ``pandas.read_csv`` (CSV) or PyYAML's C loader
 (YAML), each also in a fresh process. The
-growth from 10k to 100k calls should be near 10x (linear).
+growth from 10k to 100k calls should be near 10x (linear). With ``--repeat N`` each is run N
+times and the median printed, with the spread of ``relos check`` (this machine is a shared
+VM: one run can be 40 % off another).
 
-    python bench/bench_e2e.py [--sizes 1000,10000,100000] [--formats csv,yaml]
+    python bench/bench_e2e.py [--sizes 1000,10000,100000] [--formats csv,yaml] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -113,12 +116,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--formats", default="csv,yaml")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each; the median is shown")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     fmts = args.formats.split(",")
     assert yaml.__with_libyaml__, "PyYAML without its C loader: the YAML floor would be wrong"
     print(f"{'format':6} {'calls':>8} {'relos check':>12} {'floor':>8} "
-          f"{'ratio':>6} {'per call':>10} {'peak RSS':>10} {'JSON':>10}")
+          f"{'ratio':>6} {'per call':>10} {'peak RSS':>10} {'JSON':>10} {'spread':>16}")
     results: dict[tuple[str, int], float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
@@ -127,12 +131,19 @@ def main() -> None:
                 path = Path(tmp) / f"plan_{n}.{fmt}"
                 (write_csv if fmt == "csv" else write_yaml)(rows, path)
                 out = Path(tmp) / f"out_{n}_{fmt}.json"
-                floor, _ = _timed(floor_cmd(fmt, path))
-                took, peak_mb = run_check(path, out)
+                floors, runs, peaks = [], [], []
+                for _ in range(max(1, args.repeat)):
+                    floors.append(_timed(floor_cmd(fmt, path))[0])
+                    took, peak_mb = run_check(path, out)
+                    runs.append(took)
+                    peaks.append(peak_mb)
+                floor, took = statistics.median(floors), statistics.median(runs)
                 results[(fmt, n)] = took
+                spread = f"{min(runs):.2f}-{max(runs):.2f} s" if len(runs) > 1 else ""
                 print(f"{fmt:6} {len(rows):>8,} {took:>10.2f} s {floor:>6.2f} s "
                       f"{took / floor:>5.1f}x {took / len(rows) * 1e6:>8.0f} us "
-                      f"{peak_mb:>7,.0f} MB {out.stat().st_size / 1e6:>7.1f} MB", flush=True)
+                      f"{max(peaks):>7,.0f} MB {out.stat().st_size / 1e6:>7.1f} MB "
+                      f"{spread:>16}", flush=True)
     for fmt in fmts:
         if (fmt, 10000) in results and (fmt, 100000) in results:
             growth = results[(fmt, 100000)] / results[(fmt, 10000)]
