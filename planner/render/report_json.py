@@ -5,7 +5,7 @@ and half a million findings)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -14,8 +14,17 @@ from planner.core.units import iso_times, iso_z
 from planner.model.findings import Finding, finding_dict
 from planner.render.json_out import BLOCK, blocks, iter_document
 
-if TYPE_CHECKING:
-    from planner.render.report import Report
+
+class Report(Protocol):
+    """What the writer reads of a :class:`planner.render.report.Report` (named here, not
+    imported: ``report`` imports this module)."""
+
+    plan_name: str
+    ok: bool
+    transit: bool
+    finding_list: list[Finding]
+    legs: pd.DataFrame
+    headroom: pd.DataFrame
 
 LEG_COLUMNS = ["asset", "from", "to", "mode", "distance_nm", "depart", "arrive", "passages",
                "countries_crossed", "territorial_nm"]
