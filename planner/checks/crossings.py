@@ -213,6 +213,7 @@ def crossing_findings(plan, schedule, register=None) -> list[Finding]:
         host_of = dict(zip(zip(calls["asset"].tolist(), calls["seq"].tolist(), strict=True),
                            calls["host"].tolist(), strict=True))
         templates: dict[tuple, _Template | None] = {}
+        owns: dict[tuple, tuple[str, ...]] = {}  # (nation, host before, host after) -> own
         uses: list[tuple[int, _Leg, _Template]] = []
         depart_ns = pd.DatetimeIndex(legs["depart"]).tz_convert("UTC").as_unit("ns").asi8
         for i, leg in enumerate(map(_Leg._make, zip(*(legs[c].tolist() for c in _LEG_FIELDS),
@@ -220,9 +221,11 @@ def crossing_findings(plan, schedule, register=None) -> list[Finding]:
             ri = unique[id(leg.route)]
             if not rows.has(ri):
                 continue
-            own = tuple(sorted({str(c) for c in (
-                leg.nation, host_of.get((leg.asset, leg.seq - 1)),
-                host_of.get((leg.asset, leg.seq))) if isinstance(c, str)}))
+            ends = (leg.nation, host_of.get((leg.asset, leg.seq - 1)),
+                    host_of.get((leg.asset, leg.seq)))
+            own = owns.get(ends)
+            if own is None:
+                own = owns[ends] = tuple(sorted({str(c) for c in ends if isinstance(c, str)}))
             key = (ri, own, leg.kind, tuple(leg.passages))
             if key not in templates:
                 templates[key] = _Template.of(leg, rows, ri, own)
@@ -255,7 +258,7 @@ class _Template:
     the km inside, the stretches and the map segment. A leg turns it into findings by its
     departure time and sailing speed."""
 
-    __slots__ = ("kind", "countries", "straits", "kms")
+    __slots__ = ("kind", "countries", "straits", "kms", "_pieces")
 
     def __init__(self, kind, countries, straits):
         self.kind = kind
@@ -263,6 +266,43 @@ class _Template:
         self.straits = straits  # (strait, states, entry_km, exit_km, inside_km, seg)
         self.kms = np.array([k for c in countries for k in (c[1], c[2])]
                             + [k for s in straits for k in (s[2], s[3])], float)
+        self._pieces: dict[str, list[tuple]] = {}
+
+    def pieces(self, name: str, batch: ClearanceBatch) -> list[tuple]:
+        """What the findings of a use on the leg ``name`` (``from -> to``) share, in the
+        order of :attr:`kms`' pairs: (code, severity, the message between the asset and the
+        entry time, after the exit time, host, value, unit, segment, extra, the clearance
+        event (asset kind, event, what) or None). Worked out once per leg name."""
+        hit = self._pieces.get(name)
+        if hit is not None:
+            return hit
+        out = []
+        for iso3, _, _, inside_km, n, seg in self.countries:
+            stretches = f", {n} stretches" if n > 1 else ""
+            if self.kind == "aircraft":
+                out.append(("OVERFLIGHT", "warning",
+                            f" flies through {iso3} airspace on {name} from ",
+                            f" ({inside_km:,.0f} km inside{stretches}); diplomatic overflight "
+                            "clearance needed", iso3, round(inside_km, 1), "km", seg, {},
+                            ("aircraft", "overflight", f"overflight on {name}")))
+            else:
+                out.append(("TERRITORIAL_SEA", "warning",
+                            f" passes through {iso3} territorial sea on {name} from ",
+                            f" ({inside_km / KM_PER_NM:,.0f} nm inside{stretches}): innocent "
+                            f"passage; {batch.text(iso3, 'warship', 'territorial_sea')}",
+                            iso3, round(inside_km / KM_PER_NM, 1), "nm", seg,
+                            {"rule": batch.rule(iso3, "warship", "territorial_sea").kind},
+                            ("warship", "territorial_sea", f"passage on {name}")))
+        for strait, states, _, _, inside_km, seg in self.straits:
+            inside_nm = inside_km / KM_PER_NM
+            out.append(("TERRITORIAL_SEA", "info",
+                        f" transits the {STRAIT_BY_KEY[strait].name} on {name} from ",
+                        f" ({inside_nm:,.0f} nm inside the territorial seas of "
+                        f"{', '.join(states)}): {REGIME_TEXT[STRAIT_BY_KEY[strait].regime]}",
+                        states[0], round(inside_nm, 1), "nm", seg,
+                        {"strait": strait, "states": list(states)}, None))
+        self._pieces[name] = out
+        return out
 
     @classmethod
     def of(cls, leg, rows: _RouteRows, ri: int, own: tuple[str, ...]) -> _Template | None:
@@ -365,52 +405,20 @@ def _place_templates(uses: list[tuple[int, object, _Template]],
     stamps = times.to_pydatetime()
     ns = times.as_unit("ns").asi8
     out: list[Finding] = []
+    append = out.append
     pos = 0
     for i, leg, t in uses:
-        name = f"{leg.frm} -> {leg.to}"
         who = f"{leg.asset} ({leg.nation})"
-        for iso3, _, _, inside_km, n, seg in t.countries:
-            entry_txt, exit_txt = texts[pos], texts[pos + 1]
-            entry, exit_ = stamps[pos], stamps[pos + 1]
-            stretches = f", {n} stretches" if n > 1 else ""
-            if t.kind == "aircraft":
-                out.append(Finding(
-                    "OVERFLIGHT", "warning",
-                    f"{who} flies through {iso3} airspace on {name} from "
-                    f"{entry_txt} to {exit_txt} "
-                    f"({inside_km:,.0f} km inside{stretches}); diplomatic overflight "
-                    "clearance needed",
-                    host=iso3, nation=leg.nation, start=entry, end=exit_,
-                    value=round(inside_km, 1), unit="km", assets=[leg.asset], leg=i,
-                    segment=seg))
-                batch.add(iso3, "aircraft", "overflight", ns[pos], nation=leg.nation,
-                          asset=leg.asset, what=f"overflight on {name}", leg=i,
-                          slot=len(out))
-            else:
-                out.append(Finding(
-                    "TERRITORIAL_SEA", "warning",
-                    f"{who} passes through {iso3} territorial sea on {name} from "
-                    f"{entry_txt} to {exit_txt} "
-                    f"({inside_km / KM_PER_NM:,.0f} nm inside{stretches}): "
-                    f"innocent passage; {batch.text(iso3, 'warship', 'territorial_sea')}",
-                    host=iso3, nation=leg.nation, start=entry, end=exit_,
-                    value=round(inside_km / KM_PER_NM, 1), unit="nm", assets=[leg.asset],
-                    leg=i, segment=seg,
-                    extra={"rule": batch.rule(iso3, "warship", "territorial_sea").kind}))
-                batch.add(iso3, "warship", "territorial_sea", ns[pos], nation=leg.nation,
-                          asset=leg.asset, what=f"passage on {name}", leg=i, slot=len(out))
-            pos += 2
-        for strait, states, _, _, inside_km, seg in t.straits:
-            inside_nm = inside_km / KM_PER_NM
-            out.append(Finding(
-                "TERRITORIAL_SEA", "info",
-                f"{who} transits the {STRAIT_BY_KEY[strait].name} on {name} from "
-                f"{texts[pos]} to {texts[pos + 1]} "
-                f"({inside_nm:,.0f} nm inside the territorial seas of {', '.join(states)}): "
-                f"{REGIME_TEXT[STRAIT_BY_KEY[strait].regime]}",
-                host=states[0], nation=leg.nation, start=stamps[pos], end=stamps[pos + 1],
-                value=round(inside_nm, 1), unit="nm", assets=[leg.asset], leg=i, segment=seg,
-                extra={"strait": strait, "states": list(states)}))
+        for code, severity, head, tail, host, value, unit, seg, extra, event in t.pieces(
+                f"{leg.frm} -> {leg.to}", batch):
+            append(Finding(code, severity, f"{who}{head}{texts[pos]} to {texts[pos + 1]}{tail}",
+                           host=host, nation=leg.nation, start=stamps[pos],
+                           end=stamps[pos + 1], value=value, unit=unit, assets=[leg.asset],
+                           leg=i, segment=seg, extra=dict(extra)))
+            if event is not None:
+                kind, ev, what = event
+                batch.add(host, kind, ev, ns[pos], nation=leg.nation, asset=leg.asset,
+                          what=what, leg=i, slot=len(out))
             pos += 2
     return out
 

@@ -154,7 +154,7 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
     out = []
     by_id = {a.id: a for a in plan.assets}
     searches = _Searches(plan)
-    lead = _LeadTimes(register)
+    texts = _ChainTexts(_LeadTimes(register))
     tankers_of = TankerIndex(plan, schedule)
     fields = ["asset", "seq", "nation", "depart", "arrive", "distance_km", "range_km", "mode"]
     for i, leg in zip(far.tolist(), legs[fields].iloc[far].itertuples(index=False),
@@ -175,9 +175,8 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
         found, opened = searches.advice(asset, call_from, call_to, leg.range_km, depart)
         extra: dict = {"stops": None}
         if found is not None:
-            rows = stop_clearances(found, asset, depart, register, lead=lead)
-            fix = f"refuel at {_chain_text(found, leg.distance_km, scale, unit)}" + (
-                _clearance_text(rows))
+            rows, needs = texts.clearances(found, asset, depart)
+            fix = f"refuel at {texts.chain(found, leg.distance_km, scale, unit)}{needs}"
             extra = {"stops": found.stop_ids, "stop_clearances": rows,
                      "chain_km": round(found.distance_km, 3)}
         else:
@@ -186,9 +185,8 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
             if opened is not None:
                 names = " and ".join(p.id for p in opened.added)
                 fix += (f"; adding {names} to `friendly` gives "
-                        f"{_chain_text(opened, leg.distance_km, scale, unit)}"
-                        + _clearance_text(stop_clearances(opened, asset, depart, register,
-                                                          lead=lead)))
+                        f"{texts.chain(opened, leg.distance_km, scale, unit)}"
+                        + texts.clearances(opened, asset, depart)[1])
                 extra["friendly_to_add"] = [p.id for p in opened.added]
                 extra["stops_if_added"] = opened.stop_ids
             else:
@@ -210,6 +208,57 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
             value=round(need, 1), limit=round(have, 1), unit=unit, assets=[leg.asset], leg=i,
             extra=extra))
     return out
+
+
+class _ChainTexts:
+    """:func:`_chain_text`, :func:`stop_clearances` and :func:`_clearance_text` for the legs
+    that share a chain (issue 16): what does not depend on the departure is worked out once
+    per chain (and asset figures), only the times per leg."""
+
+    def __init__(self, lead: _LeadTimes):
+        self.lead = lead
+        self._text: dict[tuple, tuple[Chain, str]] = {}
+        self._stops: dict[tuple, tuple[Chain, list[tuple]]] = {}
+
+    def chain(self, chain: Chain, leg_km: float, scale: float, unit: str) -> str:
+        """:func:`_chain_text`."""
+        key = (id(chain), leg_km, scale, unit)
+        hit = self._text.get(key)
+        if hit is None or hit[0] is not chain:  # the chain is kept: its id is not reused
+            hit = self._text[key] = (chain, _chain_text(chain, leg_km, scale, unit))
+        return hit[1]
+
+    def clearances(self, chain: Chain, asset, depart: dt.datetime) -> tuple[list[dict], str]:
+        """:func:`stop_clearances` of the chain for ``asset`` leaving at ``depart``, and their
+        :func:`_clearance_text`."""
+        key = (id(chain), asset.nation, asset.kind, asset.speed_kmh)
+        hit = self._stops.get(key)
+        if hit is None or hit[0] is not chain:
+            hit = self._stops[key] = (chain, self._parts(chain, asset))
+        rows, parts = [], []
+        for stop, country, event, days, authority, hours in hit[1]:
+            arrive = depart + dt.timedelta(hours=hours)
+            due = arrive - dt.timedelta(days=days)  # file_by, as a datetime
+            rows.append({"stop": stop, "country": country, "event": event, "lead_days": days,
+                         "authority": authority, "arrive": iso_z(arrive), "file_by": iso_z(due)})
+            parts.append(f"{event.replace('_', ' ')} at {stop} from {country} ({authority}, "
+                         f"{days} days ahead: file by {fmt_minute(due)})")
+        return rows, ("; the stops need clearance: " + "; ".join(parts)) if parts else ""
+
+    def _parts(self, chain: Chain, asset) -> list[tuple]:
+        """Per stop needing a clearance (as :func:`stop_clearances` selects them): stop id,
+        country, event, lead days, authority and the hours from departure to the stop."""
+        event = "port_call" if asset.kind == "warship" else "landing"
+        out = []
+        for stop, km in zip(chain.stops, chain.arrive_km(), strict=True):
+            if not stop.country or stop.country == asset.nation:
+                continue
+            days, row = self.lead(stop.country, asset.kind, event)
+            if not days or days <= 0:
+                continue
+            out.append((stop.id, stop.country, event, int(days), str(row["authority"]),
+                        km / asset.speed_kmh))
+        return out
 
 
 class _LeadTimes:

@@ -115,8 +115,12 @@ class Schedule:
 
 def _ceil_minute(t: dt.datetime) -> dt.datetime:
     """Round a computed time up to the whole minute."""
-    floor = t.replace(second=0, microsecond=0)
-    return floor if floor == t else floor + dt.timedelta(minutes=1)
+    if t.second or t.microsecond:
+        return t.replace(second=0, microsecond=0) + _MINUTE
+    return t
+
+
+_MINUTE = dt.timedelta(minutes=1)
 
 
 class _StaticRoutes:
@@ -132,12 +136,18 @@ class _StaticRoutes:
         # epoch seconds
         self._timed: dict[tuple, tuple] = {}
 
-    def get(self, asset, origin: Place, call, when: dt.datetime | None = None
+    @staticmethod
+    def key(figures: tuple, origin: Place, call) -> tuple:
+        """The template of a leg: ``figures`` (:func:`_figures` of the asset), the two places
+        and the call's options."""
+        return (*figures, origin, call.place, tuple(call.avoid), tuple(call.deny), call.waters,
+                call.escort)
+
+    def get(self, key: tuple, asset, origin: Place, call, when: dt.datetime | None = None
             ) -> Route | None:
         """The leg's route leaving at ``when`` when it is the same at any departure, or was
-        decided before for a departure with the same NSR signature; else None."""
-        key = (asset.kind, asset.ice_class, asset.speed_kn, asset.nation, origin, call.place,
-               tuple(call.avoid), tuple(call.deny), call.waters, call.escort)
+        decided before for a departure with the same NSR signature; else None (``key``:
+        :meth:`key` of the leg)."""
         try:
             route = self._known[key]
         except KeyError:
@@ -151,12 +161,9 @@ class _StaticRoutes:
             return pieces[k][2]
         return None
 
-    def routed(self, asset, origin: Place, call, when: dt.datetime | None, route: Route
-               ) -> None:
-        """Keep a route :func:`route_leg` gave for a leg of an NSR template leaving at
-        ``when``, for the departures with the same signature."""
-        key = (asset.kind, asset.ice_class, asset.speed_kn, asset.nation, origin, call.place,
-               tuple(call.avoid), tuple(call.deny), call.waters, call.escort)
+    def routed(self, key: tuple, asset, when: dt.datetime | None, route: Route) -> None:
+        """Keep a route :func:`route_leg` gave for a leg of an NSR template (``key``) leaving
+        at ``when``, for the departures with the same signature."""
         timed = self._timed.get(key)
         if timed is None or not _is_utc(when):
             return
@@ -198,6 +205,11 @@ class _StaticRoutes:
         return None
 
 
+def _figures(asset) -> tuple:
+    """What of an asset its legs are routed by: kind, ice class, speed (kn), nation."""
+    return (asset.kind, asset.ice_class, asset.speed_kn, asset.nation)
+
+
 def _is_utc(when) -> bool:
     return type(when) is dt.datetime and when.tzinfo is dt.UTC
 
@@ -220,25 +232,28 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
     for ai, asset in enumerate(plan.assets):
         prev_depart: dt.datetime | None = None
         prev_call = None
+        figures = _figures(asset)
+        speed_kmh = asset.speed_kmh
         for seq, call in enumerate(asset.itinerary):
             arrive = call.arrive
             if seq > 0:
                 try:
-                    route = (static.get(asset, prev_call.place, call, prev_depart)
+                    key = static.key(figures, prev_call.place, call) if static else None
+                    route = (static.get(key, asset, prev_call.place, call, prev_depart)
                              if static else None)
                     if route is None:
                         route = router(asset, prev_call.place, call.place, when=prev_depart,
                                        avoid=call.avoid, deny=call.deny, waters=call.waters,
                                        escort=call.escort)
                         if static:
-                            static.routed(asset, prev_call.place, call, prev_depart, route)
+                            static.routed(key, asset, prev_depart, route)
                 except ValueError as exc:
                     findings.append(Finding(
                         "SCHEDULE", "error", f"{asset.id}: leg {prev_call.at} -> {call.at} "
                         f"cannot be routed: {exc}", nation=asset.nation, assets=[asset.id],
                         start=prev_depart, facility=call.at))
                     route = None
-                hours = route.duration_h(speed_kmh=asset.speed_kmh) if route is not None else 0
+                hours = route.duration_h(speed_kmh=speed_kmh) if route is not None else 0
                 # A computed time past LATEST_TIME would overflow datetime/pandas (issue 7
                 # fuzzing): refuse the plan with a located problem instead of a traceback.
                 if hours > (LATEST_TIME - prev_depart).total_seconds() / 3600:
@@ -273,7 +288,7 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
                         leg=len(leg_rows)))
                 if route is not None:
                     sail = sailing_speed_kmh(route.distance_km, prev_depart, arrive,
-                                             asset.speed_kmh)
+                                             speed_kmh)
                     r = per_route.get(id(route))
                     if r is None:  # the route's columns, once per route object
                         r = per_route[id(route)] = (route, route.mode, route.distance_nm,
@@ -282,7 +297,7 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
                                                     route.geometry)
                     leg_rows.append((
                         asset.id, asset.name, asset.nation, asset.kind, seq, prev_call.at,
-                        call.at, r[1], r[2], r[3], prev_depart, arrive, asset.speed_kmh, sail,
+                        call.at, r[1], r[2], r[3], prev_depart, arrive, speed_kmh, sail,
                         prev_depart + dt.timedelta(hours=route.distance_km / sail),
                         asset.range_km, list(r[4]), list(r[5]), dict(r[6]), route, r[7]))
             depart = call.depart
