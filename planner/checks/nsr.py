@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from planner.checks.registry import CheckContext, register
+from planner.core.caches import cached
 from planner.core.units import KMH_PER_KN
 from planner.layers.nsr import closures, sea_name, sea_runs, unsourced_uses
 from planner.layers.nsr_rules import (
@@ -66,16 +67,24 @@ def _cell_text(ice_class: str, ice: str, area: str, modes) -> str:
 
 def _where(closed) -> str:
     """Which area, when, the ice assumed, and what the Rules say there."""
-    parts = []
-    for c in closed:
-        if c.reason == "season":
-            why = (f"in {calendar.month_name[c.month]}, outside the 1 July - 15 November "
-                   "season for its class")
-        else:
-            why = (f"in {c.ice} ice (typical for {calendar.month_name[c.month]})"
-                   + (", only under icebreaker escort" if c.rule == "escort" else ""))
-        parts.append(f"{sea_name(c.sea)} on {c.when:%Y-%m-%d} {why}")
-    return "; ".join(parts)
+    return "; ".join(f"{_sea_on(c.sea, c.when.date())} {_why(c.reason, c.month, c.ice, c.rule)}"
+                     for c in closed)
+
+
+@cached("checks.nsr._sea_on", maxsize=65536)
+def _sea_on(sea: str, day: dt.date) -> str:
+    """``East Siberian Sea on 2026-08-02``."""
+    return f"{sea_name(sea)} on {day:%Y-%m-%d}"
+
+
+@cached("checks.nsr._why", maxsize=4096)
+def _why(reason: str, month: int, ice: str | None, rule: str | None) -> str:
+    """Why a closure closes its area: out of season, or the ice assumed and the rule."""
+    if reason == "season":
+        return (f"in {calendar.month_name[month]}, outside the 1 July - 15 November "
+                "season for its class")
+    return (f"in {ice} ice (typical for {calendar.month_name[month]})"
+            + (", only under icebreaker escort" if rule == "escort" else ""))
 
 
 def _remedies(closed, ice_class: str, escort: bool) -> tuple[str, list[str]]:
@@ -155,8 +164,9 @@ def nsr_findings(plan, schedule, register=None) -> list[Finding]:
             continue
         asset = by_id[aid]
         frm, to = asset.itinerary[seq - 1], asset.itinerary[seq]
-        key = (asset.ice_class, asset.speed_kn, asset.speed_kmh, asset.nation, frm.place,
-               to.place, tuple(to.avoid), to.waters, to.escort is not None, id(route),
+        # places by identity (a plan resolves each id once): hashing a Place per leg costs
+        key = (asset.ice_class, asset.speed_kn, asset.speed_kmh, asset.nation, id(frm.place),
+               id(to.place), tuple(to.avoid), to.waters, to.escort is not None, id(route),
                tuple(passages), km)
         groups.setdefault(key, []).append(i)
     if not groups:
