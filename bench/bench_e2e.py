@@ -8,7 +8,10 @@ measured in the same run on the same file: ``pandas.read_csv`` (CSV) or PyYAML's
 (YAML), each also in a fresh process. The
 growth from 10k to 100k calls should be near 10x (linear). With ``--repeat N`` each is run N
 times and the median printed, with the spread of ``relos check`` (this machine is a shared
-VM: one run can be 40 % off another).
+VM: one run can be 40 % off another). First it prints the start-up floor: a process that
+only imports the core dependencies (pandas, geopandas, shapely, pyproj, scipy), which every
+``relos`` run pays before reading a plan. The planner package is byte-compiled first, as
+``pip install`` leaves it (see :func:`compile_package`).
 
     python bench/bench_e2e.py [--sizes 1000,10000,100000] [--formats csv,yaml] [--repeat 3]
 """
@@ -112,6 +115,18 @@ def floor_cmd(fmt: str, path: Path) -> list[str]:
     return [sys.executable, "-c", code]
 
 
+#: What every ``relos`` process imports before it reads a plan: the core dependencies.
+STACK = "import pandas, geopandas, shapely, pyproj, scipy.sparse.csgraph, scipy.spatial"
+
+
+def compile_package() -> None:
+    """Byte-compile the planner package as ``pip install`` does for a wheel: with
+    ``PYTHONDONTWRITEBYTECODE`` set (as on this machine) an editable install would otherwise
+    compile every module again in each process (about 0.25 s a run)."""
+    root = Path(__file__).resolve().parents[1] / "planner"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(root)], check=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
@@ -121,6 +136,10 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     fmts = args.formats.split(",")
     assert yaml.__with_libyaml__, "PyYAML without its C loader: the YAML floor would be wrong"
+    compile_package()
+    stack = statistics.median(_timed([sys.executable, "-c", STACK])[0]
+                              for _ in range(max(1, args.repeat)))
+    print(f"start-up floor: a process importing the core dependencies takes {stack:.2f} s")
     print(f"{'format':6} {'calls':>8} {'relos check':>12} {'floor':>8} "
           f"{'ratio':>6} {'per call':>10} {'peak RSS':>10} {'JSON':>10} {'spread':>16}")
     results: dict[tuple[str, int], float] = {}
