@@ -461,3 +461,57 @@ def test_collector_settings_come_back_after_a_command(monkeypatch, cli_files, fa
     assert cli.main(["check", cli_files["plan"]]) == (3 if fails else 0)
     assert seen["threshold"] == cli.RUN_GC_THRESHOLD != before and seen["frozen"] > frozen
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+
+
+def test_console_script_and_module_end_through_the_fast_exit():
+    """``relos`` and ``python -m planner.cli`` both run :func:`planner.cli.run` (main, flush,
+    ``os._exit``), so a big check skips the interpreter's teardown."""
+    import tomllib
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["relos"] == "planner.cli:run"
+    assert "run()" in (REPO / "planner" / "cli" / "__main__.py").read_text()
+
+
+def _buffered_env() -> dict[str, str]:
+    """The environment of a user's shell: stdout block-buffered into a pipe (this machine sets
+    PYTHONUNBUFFERED, which would hide a missing flush)."""
+    env = dict(os.environ)
+    env.pop("PYTHONUNBUFFERED", None)
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def test_fast_exit_keeps_a_long_report_whole_through_a_pipe(write_plan):
+    """The JSON report of a plan with many legs, read through a pipe in small pieces by a
+    slow reader, arrives whole (the exit flushes before it ends the process), with the exit
+    code of the findings (1: an error)."""
+    legs = "".join(f"      - at: {p}\n        depart: 2026-0{3 + k // 4}-{1 + 7 * (k % 4):02d}\n"
+                   for k, p in enumerate(["kochi", "mumbai", "colombo", "kochi"] * 2))
+    plan = write_plan(STAY_PLAN.split("    itinerary:\n")[0] + "    itinerary:\n" + legs
+                      + "      - at: visakhapatnam\n        purpose: tourism\n")
+    proc = subprocess.Popen([sys.executable, "-m", "planner.cli", "check", str(plan),
+                             "--format", "json"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=REPO, env=_buffered_env())
+    chunks = []
+    while chunk := proc.stdout.read(4096):
+        chunks.append(chunk)
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 1, err
+    doc = json.loads(b"".join(chunks))
+    assert len(doc["legs"]) == 8  # nine calls
+    assert "PURPOSE" in {f["code"] for f in doc["findings"]}
+
+
+def test_reader_closing_the_pipe_early_is_no_error(write_plan):
+    """``relos check PLAN --format json | head -c 1``: the reader goes away; relos ends quietly
+    (exit 0, as for any broken pipe, no traceback or 'Exception ignored')."""
+    proc = subprocess.Popen([sys.executable, "-m", "planner.cli", "check",
+                             str(write_plan(STAY_PLAN)), "--format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO,
+                            env=_buffered_env())
+    assert proc.stdout.read(1) == b"{"
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) in (0, -13), err  # done, or killed by SIGPIPE itself
+    assert "Traceback" not in err and "Exception ignored" not in err

@@ -2,7 +2,7 @@
 2 bad input (one located message per problem on stderr, nothing written), 3 internal error.
 
 Modules: :mod:`~planner.cli.options` (parser, argument types), :mod:`~planner.cli.commands`
-(one function per subcommand); :func:`main` here runs them.
+(one function per subcommand); :func:`main` here runs them, :func:`run` is the console script.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import errno
 import gc
+import os
 import signal
 import sys
 import traceback
@@ -123,6 +124,27 @@ def main(argv: list[str] | None = None) -> int:
         return _internal(args, exc)
 
 
+def run() -> None:
+    """The ``relos`` console script and ``python -m planner.cli``: :func:`main`, its output
+    flushed, then the process ends at once with main's exit code instead of tearing the
+    interpreter down (issue 16: freeing the objects of a 100,000-call check at exit took
+    1.2 s; mypy's ``--fast-exit`` does the same). A command has closed every file it writes
+    (atomic writes, context managers) before :func:`main` returns; a SIGTERM's SystemExit
+    ends the process the ordinary way."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # the reader has gone (``relos check ... | head``) or the stream is closed
+        except OSError as exc:  # a full disk under a redirected stdout: the output is cut
+            with contextlib.suppress(OSError, ValueError):
+                print(f"relos: cannot write the output: {exc.strerror}", file=sys.stderr)
+                sys.stderr.flush()
+            code = 3
+    os._exit(code)
+
+
 def _internal(args, exc: BaseException) -> int:
     """Report an internal error: one line with the hint, or the traceback with ``--debug``."""
     if args.debug:
@@ -155,4 +177,4 @@ def _output_refused(args, exc: OSError) -> str | None:
     return None
 
 
-__all__ = ["COMMANDS", "BadInput", "demo_plan_path", "main"]
+__all__ = ["COMMANDS", "BadInput", "demo_plan_path", "main", "run"]
