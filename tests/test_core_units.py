@@ -7,9 +7,18 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import numpy as np
 import pandas as pd
+import pytest
 
-from planner.core.units import MINUTE_FORMAT, fmt_minute, to_datetime
+from planner.core.units import (
+    ISO_MINUTE_FORMAT,
+    ISO_SECOND_FORMAT,
+    MINUTE_FORMAT,
+    fmt_minute,
+    strftime_many,
+    to_datetime,
+)
 
 
 def test_to_datetime_by_hand():
@@ -46,3 +55,32 @@ def test_fast_paths_equal_pandas():
             got = to_datetime(t)
             assert got == want and got.tzinfo is dt.UTC, t
             assert fmt_minute(t) == text, t
+
+
+def test_strftime_many_by_hand():
+    times = pd.DatetimeIndex(["2026-03-10T08:00:59.999999Z", "1969-12-31T23:59:30Z",
+                              "2024-02-29T23:59:00Z"])
+    assert strftime_many(times, MINUTE_FORMAT) == [
+        "2026-03-10 08:00Z", "1969-12-31 23:59Z", "2024-02-29 23:59Z"]
+    assert strftime_many(times, ISO_SECOND_FORMAT) == [
+        "2026-03-10T08:00:59Z", "1969-12-31T23:59:30Z", "2024-02-29T23:59:00Z"]
+
+
+@pytest.mark.parametrize("fmt", [MINUTE_FORMAT, ISO_MINUTE_FORMAT, ISO_SECOND_FORMAT,
+                                 "%d %b %Y"])
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_strftime_many_equals_pandas(fmt, unit):
+    """The numpy pass writes what pandas' strftime writes, over the years numpy and strftime
+    both write with four digits (1000-9999 where the unit reaches), sub-second times, naive
+    and UTC indexes; other zones, NaT and other formats go to pandas."""
+    rng = np.random.default_rng(7)
+    lo, hi = ((-9_000_000_000, 9_000_000_000) if unit == "ns"
+              else (-30_610_224_000, 253_402_300_799))  # 1677-2262 (ns), 1000-9999
+    secs = rng.integers(lo, hi, 2000)
+    frac = rng.integers(0, 1_000_000, 2000)
+    us = secs.astype("datetime64[s]").astype("datetime64[us]") + frac.astype("timedelta64[us]")
+    naive = pd.DatetimeIndex(us.astype(f"datetime64[{unit}]"))
+    for times in (naive, naive.tz_localize("UTC"),
+                  naive.tz_localize("UTC").tz_convert("Asia/Kolkata"),
+                  naive.tz_localize("UTC").insert(3, pd.NaT)):
+        assert strftime_many(times, fmt) == list(times.strftime(fmt)), (unit, times.tz)

@@ -16,6 +16,7 @@ from planner.core.units import (
     MINUTE_FORMAT,
     fmt_minute,
     iso_z,
+    strftime_many,
     to_datetime,
     to_timestamp,
     wrap_lon,
@@ -185,7 +186,7 @@ class ClearanceBatch:
 def _fmt(times: pd.DatetimeIndex, fmt: str) -> list[str]:
     """strftime of many times, each distinct minute formatted once."""
     codes, uniq = pd.factorize(times)
-    texts = np.asarray(uniq.strftime(fmt), dtype=object)
+    texts = np.asarray(strftime_many(uniq, fmt), dtype=object)
     return texts[codes].tolist()
 
 
