@@ -111,8 +111,37 @@ _EPOCH_YEAR_10000 = 253402300800
 
 
 def iso_times(values: list[Any]) -> list[str | None]:
-    """:func:`iso_z` of each value, in one numpy pass for aware datetimes on a whole second
-    (issue 16: two per finding in the JSON report); other values go through :func:`iso_z`."""
+    """:func:`iso_z` of each value (issue 16: two per finding in the JSON report): datetimes,
+    Timestamps and None that pandas reads as one naive or UTC index of years 1000-9999 are
+    formatted at once (:func:`strftime_many`'s numpy pass); other lists as
+    :func:`_iso_times_each` does."""
+    if values and set(map(type, values)) <= _INDEX_TYPES:
+        try:
+            idx = pd.DatetimeIndex(values)  # None -> NaT; mixed zones or naive/aware raise
+        except (TypeError, ValueError, OverflowError):
+            idx = None
+        if idx is not None:
+            nat = idx.isna()
+            if nat.all():
+                return [None] * len(values)
+            texts = _numpy_strftime(idx[~nat] if nat.any() else idx, ISO_SECOND_FORMAT)
+            if texts is not None and not nat.any():
+                return texts
+            if texts is not None:
+                out: list[str | None] = [None] * len(values)
+                for i, text in zip(np.flatnonzero(~nat).tolist(), texts, strict=True):
+                    out[i] = text
+                return out
+    return _iso_times_each(values)
+
+
+#: Value types :func:`iso_times` hands to pandas as one index.
+_INDEX_TYPES = frozenset({dt.datetime, pd.Timestamp, type(None)})
+
+
+def _iso_times_each(values: list[Any]) -> list[str | None]:
+    """:func:`iso_times` without pandas: UTC datetimes on a whole second in one numpy pass,
+    the others through :func:`iso_z`."""
     secs: list[float] = []
     slow: list[int] = []
     for i, v in enumerate(values):
@@ -142,23 +171,28 @@ _NUMPY_FORMATS = {
 def strftime_many(times: pd.DatetimeIndex, fmt: str) -> list[str]:
     """``times.strftime(fmt)`` as a list (issue 16: pandas formats value by value, 2 us each,
     and a 100,000-call plan's crossings and clearances have 400,000 times): for the three
-    formats above, a UTC index without NaT and years 1000-9999, one numpy pass (numpy
-    floors to the minute or second as strftime's fields do, in the same proleptic Gregorian
-    calendar); anything else by pandas."""
+    formats above, a naive or UTC index without NaT and years 1000-9999, one numpy pass
+    (numpy floors to the minute or second as strftime's fields do, in the same proleptic
+    Gregorian calendar); anything else by pandas."""
+    fast = _numpy_strftime(times, fmt)
+    return list(times.strftime(fmt)) if fast is None else fast
+
+
+def _numpy_strftime(times: pd.DatetimeIndex, fmt: str) -> list[str] | None:
+    """:func:`strftime_many`'s numpy pass, or None when it does not apply."""
     how = _NUMPY_FORMATS.get(fmt)
     tz = getattr(times, "tz", None)
     if how is None or not len(times) or (tz is not None and str(tz) != "UTC"):
-        return list(times.strftime(fmt))
-    naive = times.tz_convert(None) if tz is not None else times
-    values = naive.to_numpy()
+        return None
+    values = (times.tz_convert(None) if tz is not None else times).to_numpy()
     if np.isnat(values).any():
-        return list(times.strftime(fmt))
+        return None
     unit, finish = how
     coarse = values.astype(f"datetime64[{unit}]")
     years = coarse[[int(np.argmin(coarse)), int(np.argmax(coarse))]].astype(
         "datetime64[Y]").astype(np.int64) + 1970
     if years[0] < 1000 or years[1] > 9999:
-        return list(times.strftime(fmt))
+        return None
     return [finish(s) for s in np.datetime_as_string(coarse, unit=unit).tolist()]
 
 
