@@ -463,6 +463,41 @@ def test_collector_settings_come_back_after_a_command(monkeypatch, cli_files, fa
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
 
 
+def test_check_settles_each_stage_and_gives_the_collector_back(monkeypatch, cli_files,
+                                                               capsys):
+    """``relos check`` freezes what the plan, the schedule and the report hold as each is made
+    (they live to the end of the command: no collection walks them again); in-process the
+    caller's collector is as it was afterwards, and the report is the whole JSON."""
+    import gc
+
+    from planner import cli
+    from planner.model.plan import Plan
+
+    seen = []
+    original = Plan.check
+
+    def check(self, *args, **kwargs):
+        seen.append(gc.get_freeze_count())  # the plan and its schedule, frozen before this
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Plan, "check", check)
+    from planner.cli import commands
+
+    frozen = gc.get_freeze_count()
+    start = []
+    load = commands._load
+
+    def loading(args):
+        start.append(gc.get_freeze_count())  # the command's start: the imports frozen
+        return load(args)
+
+    monkeypatch.setattr(commands, "_load", loading)
+    assert cli.main(["check", cli_files["plan"], "--format", "json"]) in (0, 1)
+    assert json.loads(capsys.readouterr().out)["plan"] == "stay only"
+    assert seen and seen[0] > start[0] + 100  # the plan's, its layers' and schedule's objects
+    assert gc.get_freeze_count() == frozen
+
+
 def test_console_script_and_module_end_through_the_fast_exit():
     """``relos`` and ``python -m planner.cli`` both run :func:`planner.cli.run` (main, flush,
     ``os._exit``), so a big check skips the interpreter's teardown."""
