@@ -139,9 +139,11 @@ class _StaticRoutes:
     @staticmethod
     def key(figures: tuple, origin: Place, call) -> tuple:
         """The template of a leg: ``figures`` (:func:`_figures` of the asset), the two places
-        and the call's options."""
-        return (*figures, origin, call.place, tuple(call.avoid), tuple(call.deny), call.waters,
-                call.escort)
+        (by identity: the plan resolves each place once and holds it while the schedule is
+        built; hashing two Places per leg cost more than the rest of the key) and the call's
+        options."""
+        return (*figures, id(origin), id(call.place), tuple(call.avoid), tuple(call.deny),
+                call.waters, call.escort)
 
     def get(self, key: tuple, asset, origin: Place, call, when: dt.datetime | None = None
             ) -> Route | None:
