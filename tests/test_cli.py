@@ -550,3 +550,18 @@ def test_reader_closing_the_pipe_early_is_no_error(write_plan):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=300) in (0, -13), err  # done, or killed by SIGPIPE itself
     assert "Traceback" not in err and "Exception ignored" not in err
+
+
+def test_a_profiled_run_still_writes_its_profile(tmp_path):
+    """Under a profiler the fast exit steps aside: ``python -m cProfile -o F -m planner.cli``
+    writes F (the profiler writes at the ordinary exit), with the command's exit code."""
+    out = tmp_path / "relos.prof"
+    res = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "planner.cli",
+                          "facilities", "--kind", "airbase", "--format", "csv"],
+                         capture_output=True, text=True, cwd=REPO, env=_buffered_env(),
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert "severomorsk-1" in res.stdout
+    import pstats
+
+    assert pstats.Stats(str(out)).total_calls > 0

@@ -130,8 +130,11 @@ def run() -> None:
     interpreter down (issue 16: freeing the objects of a 100,000-call check at exit took
     1.2 s; mypy's ``--fast-exit`` does the same). A command has closed every file it writes
     (atomic writes, context managers) before :func:`main` returns; a SIGTERM's SystemExit
-    ends the process the ordinary way."""
+    ends the process the ordinary way, and so does a run under a profiler or a tracer
+    (``python -m cProfile -m planner.cli``, coverage), which write their data at exit."""
     code = main()
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
