@@ -18,9 +18,12 @@ FINDING_COLUMNS = ["code", "severity", "host", "nation", "start", "end", "value"
                    "unit", "assets", "message", "leg", "facility", "lat", "lon", "segment"]
 
 
+#: Where findings without a start sort: after all others.
+_FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
 def _sort_key(f: Finding):
-    far = dt.datetime.max.replace(tzinfo=dt.UTC)
-    return (f.start or far, f.code, f.host or "", f.nation or "", ",".join(f.assets),
+    return (f.start or _FAR, f.code, f.host or "", f.nation or "", ",".join(f.assets),
             f.message)
 
 
