@@ -236,9 +236,9 @@ class _ChainTexts:
         if hit is None or hit[0] is not chain:
             hit = self._stops[key] = (chain, self._parts(chain, asset))
         rows, parts = [], []
-        for stop, country, event, days, authority, hours in hit[1]:
+        for stop, country, event, days, lead, authority, hours in hit[1]:
             arrive = depart + dt.timedelta(hours=hours)
-            due = arrive - dt.timedelta(days=days)  # file_by, as a datetime
+            due = arrive - dt.timedelta(days=lead)  # file_by, as a datetime
             rows.append({"stop": stop, "country": country, "event": event, "lead_days": days,
                          "authority": authority, "arrive": iso_z(arrive), "file_by": iso_z(due)})
             parts.append(f"{event.replace('_', ' ')} at {stop} from {country} ({authority}, "
@@ -247,7 +247,8 @@ class _ChainTexts:
 
     def _parts(self, chain: Chain, asset) -> list[tuple]:
         """Per stop needing a clearance (as :func:`stop_clearances` selects them): stop id,
-        country, event, lead days, authority and the hours from departure to the stop."""
+        country, event, lead days (whole, as written, and as the register gives them),
+        authority and the hours from departure to the stop."""
         event = "port_call" if asset.kind == "warship" else "landing"
         out = []
         for stop, km in zip(chain.stops, chain.arrive_km(), strict=True):
@@ -256,7 +257,7 @@ class _ChainTexts:
             days, row = self.lead(stop.country, asset.kind, event)
             if not days or days <= 0:
                 continue
-            out.append((stop.id, stop.country, event, int(days), str(row["authority"]),
+            out.append((stop.id, stop.country, event, int(days), days, str(row["authority"]),
                         km / asset.speed_kmh))
         return out
 
