@@ -102,20 +102,42 @@ def stop_clearances(chain: Chain, asset, depart: dt.datetime, register=None,
     outside the asset's own territory: country, event, authority, lead days, the time the
     asset gets there at its planning speed and the file-by date. ``lead`` is a memoised
     ``lead_days`` (default: the register's own lookup)."""
+    if lead is None:
+        def lead(country, kind, event):
+            return lead_days(country, kind, event, register)
+    return _stop_rows(_stop_parts(chain, asset, lead), depart)[0]
+
+
+def _stop_parts(chain: Chain, asset, lead) -> list[tuple]:
+    """What :func:`stop_clearances` needs of each stop that needs a clearance, independent of
+    the departure: stop id, country, event, lead days (as the register gives them),
+    authority and the hours from departure to the stop."""
     event = "port_call" if asset.kind == "warship" else "landing"
     out = []
     for stop, km in zip(chain.stops, chain.arrive_km(), strict=True):
         if not stop.country or stop.country == asset.nation:
             continue
-        days, row = (lead(stop.country, asset.kind, event) if lead is not None
-                     else lead_days(stop.country, asset.kind, event, register))
+        days, row = lead(stop.country, asset.kind, event)
         if not days or days <= 0:
             continue
-        arrive = depart + dt.timedelta(hours=km / asset.speed_kmh)
-        out.append({"stop": stop.id, "country": stop.country, "event": event,
-                    "lead_days": int(days), "authority": str(row["authority"]),
-                    "arrive": iso_z(arrive), "file_by": iso_z(file_by(arrive, days))})
+        out.append((stop.id, stop.country, event, days, str(row["authority"]),
+                    km / asset.speed_kmh))
     return out
+
+
+def _stop_rows(parts: list[tuple], depart: dt.datetime) -> tuple[list[dict], list]:
+    """:func:`stop_clearances`' rows for a departure, and each row's file-by time."""
+    rows, dues = [], []
+    for stop, country, event, days, authority, hours in parts:
+        arrive = depart + dt.timedelta(hours=hours)
+        # file_by's own arithmetic, kept a datetime for a UTC one (formatted faster)
+        due = (arrive - dt.timedelta(days=days) if type(arrive) is dt.datetime
+               and arrive.tzinfo is dt.UTC else file_by(arrive, days))
+        rows.append({"stop": stop, "country": country, "event": event,
+                     "lead_days": int(days), "authority": authority,
+                     "arrive": iso_z(arrive), "file_by": iso_z(due)})
+        dues.append(due)
+    return rows, dues
 
 
 def _chain_text(chain: Chain, leg_km: float, scale: float, unit: str) -> str:
@@ -125,12 +147,15 @@ def _chain_text(chain: Chain, leg_km: float, scale: float, unit: str) -> str:
             f"{(chain.distance_km - leg_km) * scale:+,.0f} {unit})")
 
 
-def _clearance_text(rows: list[dict]) -> str:
+def _clearance_text(rows: list[dict], dues: list | None = None) -> str:
+    """The stops' clearances in the RANGE advice; ``dues``: the rows' file-by times, when the
+    caller has them (else read back from the rows)."""
     if not rows:
         return ""
+    dues = dues if dues is not None else [r["file_by"] for r in rows]
     parts = [f"{r['event'].replace('_', ' ')} at {r['stop']} from {r['country']} "
              f"({r['authority']}, {r['lead_days']} days ahead: file by "
-             f"{fmt_minute(r['file_by'])})" for r in rows]
+             f"{fmt_minute(due)})" for r, due in zip(rows, dues, strict=True)]
     return "; the stops need clearance: " + "; ".join(parts)
 
 
@@ -234,32 +259,9 @@ class _ChainTexts:
         key = (id(chain), asset.nation, asset.kind, asset.speed_kmh)
         hit = self._stops.get(key)
         if hit is None or hit[0] is not chain:
-            hit = self._stops[key] = (chain, self._parts(chain, asset))
-        rows, parts = [], []
-        for stop, country, event, days, lead, authority, hours in hit[1]:
-            arrive = depart + dt.timedelta(hours=hours)
-            due = arrive - dt.timedelta(days=lead)  # file_by, as a datetime
-            rows.append({"stop": stop, "country": country, "event": event, "lead_days": days,
-                         "authority": authority, "arrive": iso_z(arrive), "file_by": iso_z(due)})
-            parts.append(f"{event.replace('_', ' ')} at {stop} from {country} ({authority}, "
-                         f"{days} days ahead: file by {fmt_minute(due)})")
-        return rows, ("; the stops need clearance: " + "; ".join(parts)) if parts else ""
-
-    def _parts(self, chain: Chain, asset) -> list[tuple]:
-        """Per stop needing a clearance (as :func:`stop_clearances` selects them): stop id,
-        country, event, lead days (whole, as written, and as the register gives them),
-        authority and the hours from departure to the stop."""
-        event = "port_call" if asset.kind == "warship" else "landing"
-        out = []
-        for stop, km in zip(chain.stops, chain.arrive_km(), strict=True):
-            if not stop.country or stop.country == asset.nation:
-                continue
-            days, row = self.lead(stop.country, asset.kind, event)
-            if not days or days <= 0:
-                continue
-            out.append((stop.id, stop.country, event, int(days), days, str(row["authority"]),
-                        km / asset.speed_kmh))
-        return out
+            hit = self._stops[key] = (chain, _stop_parts(chain, asset, self.lead))
+        rows, dues = _stop_rows(hit[1], depart)
+        return rows, _clearance_text(rows, dues)
 
 
 class _LeadTimes:

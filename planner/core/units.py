@@ -104,17 +104,10 @@ def iso_z(t: Any) -> str | None:
     return to_timestamp(t).strftime(ISO_SECOND_FORMAT)
 
 
-#: Epoch seconds of 1000-01-01 and 10000-01-01 UTC: :func:`iso_times` formats the years
-#: between in numpy (ISO 8601 proleptic Gregorian, as datetime and numpy count).
-_EPOCH_YEAR_1000 = -30610224000
-_EPOCH_YEAR_10000 = 253402300800
-
-
 def iso_times(values: list[Any]) -> list[str | None]:
     """:func:`iso_z` of each value (issue 16: two per finding in the JSON report): datetimes,
     Timestamps and None that pandas reads as one naive or UTC index of years 1000-9999 are
-    formatted at once (:func:`strftime_many`'s numpy pass); other lists as
-    :func:`_iso_times_each` does."""
+    formatted at once (:func:`strftime_many`'s numpy pass); any other list value by value."""
     if values and set(map(type, values)) <= _INDEX_TYPES:
         try:
             idx = pd.DatetimeIndex(values)  # None -> NaT; mixed zones or naive/aware raise
@@ -122,9 +115,7 @@ def iso_times(values: list[Any]) -> list[str | None]:
             idx = None
         if idx is not None:
             nat = idx.isna()
-            if nat.all():
-                return [None] * len(values)
-            texts = _numpy_strftime(idx[~nat] if nat.any() else idx, ISO_SECOND_FORMAT)
+            texts = [] if nat.all() else _numpy_strftime(idx[~nat], ISO_SECOND_FORMAT)
             if texts is not None and not nat.any():
                 return texts
             if texts is not None:
@@ -132,32 +123,11 @@ def iso_times(values: list[Any]) -> list[str | None]:
                 for i, text in zip(np.flatnonzero(~nat).tolist(), texts, strict=True):
                     out[i] = text
                 return out
-    return _iso_times_each(values)
+    return [iso_z(v) for v in values]
 
 
 #: Value types :func:`iso_times` hands to pandas as one index.
 _INDEX_TYPES = frozenset({dt.datetime, pd.Timestamp, type(None)})
-
-
-def _iso_times_each(values: list[Any]) -> list[str | None]:
-    """:func:`iso_times` without pandas: UTC datetimes on a whole second in one numpy pass,
-    the others through :func:`iso_z`."""
-    secs: list[float] = []
-    slow: list[int] = []
-    for i, v in enumerate(values):
-        # a UTC datetime on a whole second: timestamp() is its exact epoch second
-        if type(v) is dt.datetime and v.tzinfo is dt.UTC and not v.microsecond:
-            secs.append(v.timestamp())
-        else:
-            secs.append(0.0)
-            slow.append(i)
-    arr = np.array(secs, dtype=np.float64).astype(np.int64)
-    out_of_range = np.flatnonzero((arr < _EPOCH_YEAR_1000) | (arr >= _EPOCH_YEAR_10000))
-    out: list[str | None] = [s + "Z" for s in
-                             np.datetime_as_string(arr.view("datetime64[s]"), unit="s").tolist()]
-    for i in slow + out_of_range.tolist():
-        out[i] = iso_z(values[i])
-    return out
 
 
 #: The formats :func:`strftime_many` writes in numpy: (numpy unit, a function of numpy's text).
