@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from planner.core.units import iso_times, iso_z
 from planner.model.plan import Plan
 from planner.render import json_out
-from planner.render.report_json import iso_column, leg_json
+from planner.render.report_json import finding_blocks, iso_column, leg_blocks, leg_json
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "russian_task_group_sixth_warship.yaml"
@@ -112,6 +112,40 @@ def test_orjson_blocks_are_the_stdlib_document(items, size):
     orjson.dumps(items, default=json_out._orjson_default, option=json_out._OPTIONS)  # no raise
     doc = {"plan": "p", "items": items}
     assert _fast(doc, ("items",), size) == _reference(doc)
+
+
+def _walk_plain(v) -> bool:
+    """The rule value by value, recursively (the reference for the column-wise walk)."""
+    t = type(v)
+    if t in (str, int, bool, type(None)):
+        return True
+    if t in (float, np.float64):
+        return 1e-4 <= abs(v) <= 1.7976931348623157e308 or v == 0.0
+    if t is dict:
+        return all(_walk_plain(x) for x in v.values())
+    if t in (list, tuple):
+        return all(_walk_plain(x) for x in v)
+    return False
+
+
+@settings(max_examples=400, deadline=None)
+@given(values=st.lists(_value | _plain_value, max_size=8), share=st.booleans())
+def test_plain_values_is_the_value_by_value_rule(values, share):
+    if share and values:  # the same container object several times (legs share routes)
+        values = values + [values[0]] * 3
+    expected = all(_walk_plain(v) for v in values)
+    assert json_out.plain_values(values) == expected
+    assert json_out.plain_values(values, distinct=True) == expected
+
+
+def test_plain_values_gives_up_past_orjsons_depth():
+    deep: list = []
+    for _ in range(300):
+        deep = [deep]
+    assert not json_out.plain_values([deep])
+    loop: list = []
+    loop.append(loop)
+    assert not json_out.plain_values([loop])  # a cycle: the stdlib reports it
 
 
 def test_no_head_no_sections():
@@ -205,6 +239,28 @@ def test_legs_from_columns_are_the_rows():
     legs.loc[legs.index[0], "arrive"] = pd.NaT
     assert list(leg_json(legs)) == _leg_rows(legs)
     assert list(leg_json(legs.iloc[:0])) == []
+
+
+def test_awkward_findings_and_shared_legs_are_the_stdlib_document():
+    """Blocks the builders mark checked hold nothing orjson writes differently: findings with
+    tiny, NaN or infinite values and extras, legs that share a route object but whose cells
+    differ, all written as the stdlib writes them."""
+    report = Plan.load(EXAMPLE).check()
+    assert len(report.finding_list) > 3 and len(report.legs) > 2
+    f = report.finding_list
+    f[0].value, f[1].limit = 1e-7, float("nan")
+    f[2].extra = {**f[2].extra, "z": [{"km": float("inf")}], "a": 9.99e-5}
+    f[3].extra = {"code": "shadowed", "b": [1, ["x", 2.5e-3]]}
+    legs = report.legs.copy()
+    legs["route"] = [legs["route"].iloc[0]] * len(legs)  # one route object for every leg
+    legs["territorial_nm"] = [{"NOR": float("nan")}] + [dict(t) for t in legs["territorial_nm"][1:]]
+    report.legs = legs
+    assert b"".join(report.iter_json_bytes()) == _reference(report.to_dict())
+    kinds = [type(b) for b in finding_blocks(report.finding_list, size=1)]
+    assert kinds[:4] == [list] * 3 + [json_out.Checked]  # only the awkward ones walked again
+    assert type(next(leg_blocks(legs, size=1))) is list
+    shared = [x for b in leg_blocks(legs, size=2) for x in b]
+    assert json.dumps(shared) == json.dumps(list(leg_json(legs)))  # NaN != NaN: as text
 
 
 def test_report_stream_is_the_stdlib_document():

@@ -60,7 +60,19 @@ def finding_dict(f: Finding, start: str | None, end: str | None) -> dict:
         out["facility"] = f.facility
     if f.leg is not None:
         out["leg"] = f.leg
-    if f.extra:
-        for k, v in sorted(f.extra.items()):
-            out.setdefault(k, v)
+    extra = f.extra
+    if extra:
+        keys = tuple(extra)
+        order = _SORTED.get(keys)
+        if order is None:
+            if len(_SORTED) > 4096:  # key sets are few (one per kind of finding); bounded
+                _SORTED.clear()
+            order = _SORTED[keys] = tuple(sorted(keys))
+        for k in order:
+            if k not in out:
+                out[k] = extra[k]
     return out
+
+
+#: An extra's keys (in insertion order) -> sorted: findings of one kind share their keys.
+_SORTED: dict[tuple, tuple] = {}

@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from itertools import chain, compress
 from typing import Any
 
 import numpy as np
@@ -84,25 +85,59 @@ def default(o: Any) -> Any:
 
 
 def _orjson_default(o: Any) -> Any:
-    # only numpy.float64 reaches here from a block _plain passed; written as its float
-    if type(o) is np.float64:
+    # numpy.float64 (a float subclass orjson passes through) written as its float when the
+    # two write it alike; anything else sends the block to the standard library
+    if type(o) is np.float64 and (_MIN_SAME <= abs(o) <= _MAX_FLOAT or o == 0.0):
         return float(o)
     raise TypeError(type(o).__name__)
 
 
+class Checked(list):
+    """A block whose builder has checked it with :func:`plain_values` (or knows by
+    construction that every float in it is one orjson writes as the stdlib):
+    :func:`dumps_items` does not walk it again."""
+
+    __slots__ = ()
+
+
 def _plain(x: Any) -> bool:
     """True when ``x`` (a container) holds only values orjson writes as the stdlib does."""
-    values = x.values() if type(x) is dict else x
-    for v in values:
-        t = type(v)
-        if t in _SCALARS:
-            continue
-        if t in _FLOATS:
-            if not (_MIN_SAME <= abs(v) <= _MAX_FLOAT or v == 0.0):
-                return False
-        elif t not in _CONTAINERS or not _plain(v):
+    return plain_values(list(x.values()) if type(x) is dict else list(x))
+
+
+#: Nesting past which orjson refuses a document (and :func:`plain_values` gives up).
+_MAX_DEPTH = 255
+
+
+def plain_values(values: Iterable[Any], distinct: bool = False) -> bool:
+    """True when every value (containers walked) is one orjson writes as the stdlib does.
+
+    The walk goes a level at a time over whole columns, so the work per value is done in C:
+    the types of a level (``set(map(type, ...))``), its floats range-checked in one numpy
+    pass, then the next level the lists' items and the dicts' values chained. With
+    ``distinct`` a container met twice in a level (a list or dict many legs share) is
+    walked once."""
+    vals = values if type(values) is list else list(values)
+    for _ in range(_MAX_DEPTH + 1):
+        types = set(map(type, vals))
+        if types <= _SCALARS:
+            return True
+        if not types <= _SCALARS | _FLOATS | _CONTAINERS:
             return False
-    return True
+        if types & _FLOATS:
+            floats = np.abs(np.fromiter(
+                compress(vals, map(_FLOATS.__contains__, map(type, vals))), np.float64))
+            if not bool(np.all(((floats >= _MIN_SAME) & (floats <= _MAX_FLOAT))
+                               | (floats == 0.0))):
+                return False
+        if not types & _CONTAINERS:
+            return True
+        nested = list(compress(vals, map(_CONTAINERS.__contains__, map(type, vals))))
+        if distinct:
+            nested = list({id(v): v for v in nested}.values())
+        vals = list(chain.from_iterable(v.values() if type(v) is dict else v
+                                        for v in nested))
+    return False  # deeper than orjson writes
 
 
 def stdlib_dumps(value: Any) -> str:
@@ -113,12 +148,13 @@ def stdlib_dumps(value: Any) -> str:
 def dumps_items(items: list, depth: int = 2) -> bytes:
     """The items of a non-empty list as they stand inside an array at nesting ``depth`` of a
     document written with indent 2: ``b'\\n    {...},\\n    {...}'`` (depth 2), without the
-    brackets, UTF-8 (lone surrogates kept, as the text the reference returns)."""
+    brackets, UTF-8 (lone surrogates kept, as the text the reference returns). A
+    :class:`Checked` block goes to orjson without being walked."""
     raw = None
-    try:
+    if type(items) is Checked:
+        items, plain = list(items), FAST  # orjson writes lists, not their subclasses
+    else:
         plain = FAST and _plain(items)
-    except RecursionError:
-        plain = False
     if plain:
         try:
             raw = orjson.dumps(items, default=_orjson_default, option=_OPTIONS)
