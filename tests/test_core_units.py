@@ -15,10 +15,17 @@ from planner.core.units import (
     ISO_MINUTE_FORMAT,
     ISO_SECOND_FORMAT,
     MINUTE_FORMAT,
+    MONTH_NAMES,
     fmt_minute,
     strftime_many,
     to_datetime,
 )
+
+
+def test_month_names_are_the_english_calendar():
+    # written out, not read from calendar.month_name (which formats in the locale)
+    assert MONTH_NAMES[1] == "January" and MONTH_NAMES[12] == "December"
+    assert list(MONTH_NAMES[1:]) == [dt.date(2026, m, 1).strftime("%B") for m in range(1, 13)]
 
 
 def test_to_datetime_by_hand():

@@ -12,7 +12,6 @@ The test of admissibility is :func:`planner.layers.nsr.closures` at the leg's ow
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import NamedTuple
 
@@ -21,7 +20,7 @@ import pandas as pd
 
 from planner.checks.registry import CheckContext, register
 from planner.core.caches import cached
-from planner.core.units import KMH_PER_KN
+from planner.core.units import KMH_PER_KN, MONTH_NAMES
 from planner.layers.nsr import closures, sea_name, sea_runs, unsourced_uses
 from planner.layers.nsr_rules import (
     CALENDAR_NOTE,
@@ -53,7 +52,7 @@ def _month_span(months: list[int]) -> str:
             spans[-1].append(m)
         else:
             spans.append([m])
-    name = calendar.month_name
+    name = MONTH_NAMES
     return ", ".join(name[s[0]] if len(s) == 1 else f"{name[s[0]]}-{name[s[-1]]}"
                      for s in spans)
 
@@ -81,9 +80,9 @@ def _sea_on(sea: str, day: dt.date) -> str:
 def _why(reason: str, month: int, ice: str | None, rule: str | None) -> str:
     """Why a closure closes its area: out of season, or the ice assumed and the rule."""
     if reason == "season":
-        return (f"in {calendar.month_name[month]}, outside the 1 July - 15 November "
+        return (f"in {MONTH_NAMES[month]}, outside the 1 July - 15 November "
                 "season for its class")
-    return (f"in {ice} ice (typical for {calendar.month_name[month]})"
+    return (f"in {ice} ice (typical for {MONTH_NAMES[month]})"
             + (", only under icebreaker escort" if rule == "escort" else ""))
 
 
@@ -337,7 +336,7 @@ def _unsourced_findings(leg, i: int, asset, depart: dt.datetime, arrive: dt.date
         return []
     planned = {"independent": "admitted", "escort": "escort only", "no": "not admitted"}
     texts = [f"{_cell_text(a.ice_class, a.ice, a.area, a.unsourced)} (planned as "
-             f"{planned[a.outcome]}, {calendar.month_name[a.month]})" for _, a in uses]
+             f"{planned[a.outcome]}, {MONTH_NAMES[a.month]})" for _, a in uses]
     return [Finding(
         "NSR_ICE", "warning",
         f"{leg.asset} (ice class {asset.ice_class}) on the leg to {leg.to}: its NSR "

@@ -182,8 +182,11 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
     texts = _ChainTexts(_LeadTimes(register))
     tankers_of = TankerIndex(plan, schedule)
     fields = ["asset", "seq", "nation", "depart", "arrive", "distance_km", "range_km", "mode"]
-    for i, leg in zip(far.tolist(), legs[fields].iloc[far].itertuples(index=False),
-                      strict=True):
+    far_legs = legs[fields].iloc[far]
+    # the times once for all far legs, as datetimes and floored to the second (to_datetime)
+    departs, starts, ends = _times(far_legs)
+    for i, leg, depart, start, end in zip(far.tolist(), far_legs.itertuples(index=False),
+                                          departs, starts, ends, strict=True):
         asset = by_id[leg.asset]
         call_from = asset.itinerary[leg.seq - 1]
         call_to = asset.itinerary[leg.seq]
@@ -196,7 +199,6 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
         scale = 1 / KM_PER_NM if unit == "nm" else 1.0
         need = leg.distance_km * scale
         have = leg.range_km * scale
-        depart = pd.Timestamp(leg.depart).to_pydatetime()
         found, opened = searches.advice(asset, call_from, call_to, leg.range_km, depart)
         extra: dict = {"stops": None}
         if found is not None:
@@ -229,10 +231,25 @@ def range_findings(plan, schedule, register=None) -> list[Finding]:
             "RANGE", "error",
             f"{leg.asset}: {call_from.at} -> {call_to.at} is {need:,.0f} {unit}, beyond its "
             f"range of {have:,.0f} {unit}; {fix}",
-            nation=leg.nation, start=to_datetime(leg.depart), end=to_datetime(leg.arrive),
+            nation=leg.nation, start=start, end=end,
             value=round(need, 1), limit=round(have, 1), unit=unit, assets=[leg.asset], leg=i,
             extra=extra))
     return out
+
+
+def _times(legs: pd.DataFrame) -> tuple[list, list, list]:
+    """The legs' departures as datetimes, and departures and arrivals as
+    :func:`~planner.core.units.to_datetime` gives them (floored to the second, None for
+    NaT), a column at a time: a UTC datetime64 column in one pass, others value by value."""
+    dep, arr = legs["depart"], legs["arrive"]
+    if all(str(c.dtype) == "datetime64[ns, UTC]" for c in (dep, arr)):
+        return (list(dep.dt.to_pydatetime()), _floored(dep), _floored(arr))
+    return ([pd.Timestamp(t).to_pydatetime() for t in dep.tolist()],
+            [to_datetime(t) for t in dep.tolist()], [to_datetime(t) for t in arr.tolist()])
+
+
+def _floored(col: pd.Series) -> list:
+    return [None if t is pd.NaT else t for t in col.dt.floor("s").dt.to_pydatetime()]
 
 
 class _ChainTexts:

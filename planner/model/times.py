@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from planner.core.units import iso_minute
+from planner.core.units import MONTH_NAMES, iso_minute
 from planner.model.objects import EARLIEST_TIME, LATEST_TIME
 
 #: A time shaped like ISO 8601 (or the YAML timestamp), with its parts captured, whether or not
@@ -45,7 +45,7 @@ def impossible_reason(text: str) -> str | None:
     if not 1 <= day <= days:
         if month == 2 and day == 29:
             return f"{year} is not a leap year (February {year} has 28 days)"
-        return f"{calendar.month_name[month]} {year} has {days} days"
+        return f"{MONTH_NAMES[month]} {year} has {days} days"
     if m["h"] is not None:
         hour, minute, second = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
         if hour == 24 and minute == 0 and second == 0:

@@ -10,7 +10,6 @@ joined by geodesic "snap" edges to its nearest nodes.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -21,7 +20,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from planner.core.caches import cached, frozen, once
-from planner.core.units import KM_PER_NM, KMH_PER_KN, to_timestamp
+from planner.core.units import KM_PER_NM, KMH_PER_KN, MONTH_NAMES, to_timestamp
 from planner.layers import nsr
 from planner.layers.catalogue import Place, resolve_place
 from planner.layers.geodesy import geodesic_km, geodesic_km_many, prepare_shared, unwrap_lons
@@ -421,7 +420,7 @@ class SeaDecision:
 
 
 def _closed_text(ice_class: str, closed, escort: bool) -> str:
-    seas = ", ".join(f"{nsr.sea_name(c.sea)} in {calendar.month_name[c.month]}"
+    seas = ", ".join(f"{nsr.sea_name(c.sea)} in {MONTH_NAMES[c.month]}"
                      + (" (icebreaker escort required)" if c.rule == "escort" and not escort
                         else "") for c in closed)
     return f"NSR closed to ice class {ice_class}{' with escort' if escort else ''}: {seas}"
