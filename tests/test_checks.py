@@ -161,6 +161,21 @@ def test_nsr_ice_error_when_no_route_avoids_a_closed_sea():
     assert "sailing it in" in ice.message or "no month" in ice.message
 
 
+def test_nsr_remedy_names_each_sea_once_and_never_offers_no_month_as_a_remedy():
+    # a ship of no ice class Vladivostok -> Severomorsk in March: the whole NSR closed
+    ship = {"id": "w1", "nation": "IND", "kind": "warship", "crew": 180, "speed_kn": 14,
+            "range_nm": 20000, "ice_class": "none", "itinerary": [
+                {"at": "vladivostok", "depart": "2026-03-20T00:00Z"},
+                {"at": "severomorsk", "purpose": "exercise"}]}
+    report = Plan.from_dict({"name": "nsr", "assets": [ship]}).check()
+    (ice,) = [f for f in report.finding_list if f.code == "NSR_ICE"]
+    assert len(ice.extra["seas"]) >= 4
+    remedy = ice.message.split("kn; ", 1)[1]
+    assert remedy.count("no month of the ice calendar") <= 1
+    assert "would open with" not in remedy or "would open with no month" not in remedy
+    assert ": no month" not in remedy  # a sea is never followed by "no month" as its remedy
+
+
 def test_escort_on_the_call_opens_the_seas_open_under_escort():
     # Arc4 in October: every area on the way to Tiksi (Laptev E) in medium ice, where the
     # table admits Arc4 only under escort

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -106,6 +107,17 @@ def test_route_json_contract(relos):
     assert "nsr" in doc["passages"]
     assert doc["distance_km"] == pytest.approx(doc["distance_nm"] * 1.852, rel=1e-3)
     assert doc["geometry"]["type"] in ("LineString", "MultiLineString")
+
+
+def test_route_text_names_a_canal_transit(relos):
+    # Mumbai -> Novorossiysk passes the Suez Canal (Egypt) and the Turkish Straits: Egypt is
+    # crossed by the canal, Turkey by its territorial sea in the Dardanelles and Bosporus
+    res = relos("route", "mumbai", "novorossiysk", "--nation", "IND")
+    assert res.returncode == 0, res.stderr
+    (line,) = [x for x in res.stdout.splitlines() if x.startswith("countries crossed:")]
+    assert "EGY (canal transit, Suez Canal" in line and "EGY (0 nm" not in line
+    tur = re.search(r"TUR \(([\d,]+) nm territorial sea\)", line)
+    assert tur and int(tur.group(1).replace(",", "")) > 24  # both straits, 12 nm a side
 
 
 def test_route_unknown_place_exit_2(relos):

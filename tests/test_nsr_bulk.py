@@ -162,12 +162,12 @@ def reference_nsr(plan, schedule) -> list[Finding]:
                              "alternative_passages": list(alt.passages)}
             else:
                 alt_text, alt_extra = "no route avoiding the NSR exists", {}
-            how, doubts = ck._remedies(bad, asset.ice_class, escort)
+            how, doubts = ck._remedies(bad, asset.ice_class, escort, "it would make it with")
             out.append(Finding(
                 "NSR_ICE", "error",
                 f"{leg.asset} (ice class {asset.ice_class}) on {frm.at} -> {to.at} would sail "
                 f"the {ck._where(bad)}: the NSR admission criteria do not permit that ice class "
-                f"there then; it would make it with {how}; or the way round: {alt_text}"
+                f"there then; {how}; or the way round: {alt_text}"
                 f"{''.join('; ' + d for d in doubts)} ({CALENDAR_NOTE})",
                 nation=leg.nation, start=bad[0].when, end=arrive, assets=[leg.asset], leg=i,
                 extra={"seas": [c.sea for c in bad], "ice": [c.ice for c in bad],
@@ -178,15 +178,16 @@ def reference_nsr(plan, schedule) -> list[Finding]:
               and abs(leg.distance_km - decision.route.distance_km) < 1e-6):
             short = decision.shortest
             extra_days = (leg.distance_km - short.distance_km) / asset.speed_kmh / 24
-            how, doubts = ck._remedies(decision.closed, asset.ice_class, escort)
+            how, doubts = ck._remedies(decision.closed, asset.ice_class, escort,
+                                       "the NSR would open with")
             out.append(Finding(
                 "NSR_ICE", "warning",
                 f"{leg.asset} (ice class {asset.ice_class}) on {frm.at} -> {to.at} is routed via "
                 f"{', '.join(leg.passages) or 'by open water'} ({leg.distance_nm:,.0f} nm): "
                 f"the NSR ({short.distance_nm:,.0f} nm) is closed to it in the "
                 f"{ck._where(decision.closed)}; {leg.distance_nm - short.distance_nm:+,.0f} nm, "
-                f"{extra_days:+,.1f} days at {asset.speed_kn:,.0f} kn; the NSR would open "
-                f"with {how}{''.join('; ' + d for d in doubts)} ({CALENDAR_NOTE})",
+                f"{extra_days:+,.1f} days at {asset.speed_kn:,.0f} kn; "
+                f"{how}{''.join('; ' + d for d in doubts)} ({CALENDAR_NOTE})",
                 nation=leg.nation, start=decision.closed[0].when, end=arrive,
                 assets=[leg.asset], leg=i,
                 extra={"seas": [c.sea for c in decision.closed],

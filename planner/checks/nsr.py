@@ -86,10 +86,14 @@ def _why(reason: str, month: int, ice: str | None, rule: str | None) -> str:
             + (", only under icebreaker escort" if rule == "escort" else ""))
 
 
-def _remedies(closed, ice_class: str, escort: bool) -> tuple[str, list[str]]:
-    """What would make it, per closed area: escort, a higher class, another month; and the
-    unsourced cells the closures rest on."""
-    out, doubts = [], []
+def _remedies(closed, ice_class: str, escort: bool, lead: str) -> tuple[str, list[str]]:
+    """What would make it, per closed area: escort, a higher class, another month; areas with
+    the same remedy named together (``lead`` heads the remedies: "it would make it with");
+    the areas no month of the ice calendar opens to the class at all said so apart, not
+    offered as a remedy. And the unsourced cells the closures rest on."""
+    by_way: dict[str, list[str]] = {}
+    never: list[str] = []
+    doubts: list[str] = []
     for c in closed:
         ways = []
         if c.rule == "escort" and not escort:
@@ -104,12 +108,32 @@ def _remedies(closed, ice_class: str, escort: bool) -> tuple[str, list[str]]:
                           ice_class) and not (mode and alone and k[0] == alone[0])]
             ways += better
         months = open_months(ice_class, c.sea, escort)
-        ways.append(f"sailing it in {_month_span(months)}" if months else
-                    "no month of the ice calendar opens it to this class")
-        out.append(f"{sea_name(c.sea)}: {' or '.join(ways)}")
+        name = sea_name(c.sea)
+        if months:
+            ways.append(f"sailing it in {_month_span(months)}")
+        elif name not in never:
+            never.append(name)
+        if ways:
+            seas = by_way.setdefault(" or ".join(ways), [])
+            if name not in seas:
+                seas.append(name)
         if c.unsourced:
             doubts.append(_cell_text(ice_class, c.ice, c.sea, c.unsourced))
-    return "; ".join(out), doubts
+    parts = []
+    if by_way:
+        parts.append(f"{lead} " + "; ".join(f"{_names(seas)}: {way}"
+                                           for way, seas in by_way.items()))
+    if never:
+        parts.append(f"no month of the ice calendar opens the {_names(never)} to ice class "
+                     f"{ice_class} {'under' if escort else 'without'} icebreaker escort")
+    return "; ".join(parts), doubts
+
+
+def _names(seas: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``; an area's part in brackets ("East Siberian Sea
+    (north-eastern part)"), so the commas of a list stay unambiguous."""
+    seas = [f"{n.replace(', ', ' (', 1)})" if ", " in n else n for n in seas]
+    return seas[0] if len(seas) == 1 else f"{', '.join(seas[:-1])} and {seas[-1]}"
 
 
 def _escort_hint(closed, escort: bool) -> str:
@@ -278,12 +302,13 @@ def _leg_findings(leg: _Leg, i: int, asset, frm, to, memo: dict) -> list[Finding
                          "alternative_passages": list(alt.passages)}
         else:
             alt_text, alt_extra = "no route avoiding the NSR exists", {}
-        how, doubts = _remedies_memo(bad, asset.ice_class, escort, memo)
+        how, doubts = _remedies_memo(bad, asset.ice_class, escort, memo,
+                                     "it would make it with")
         out.append(Finding(
             "NSR_ICE", "error",
             f"{leg.asset} (ice class {asset.ice_class}) on {frm.at} -> {to.at} would sail "
             f"the {_where(bad)}: the NSR admission criteria do not permit that ice class "
-            f"there then; it would make it with {how}; or the way round: {alt_text}"
+            f"there then; {how}; or the way round: {alt_text}"
             f"{''.join('; ' + d for d in doubts)} ({CALENDAR_NOTE})",
             nation=leg.nation, start=bad[0].when, end=arrive, assets=[leg.asset], leg=i,
             extra={"seas": [c.sea for c in bad], "ice": [c.ice for c in bad],
@@ -294,15 +319,16 @@ def _leg_findings(leg: _Leg, i: int, asset, frm, to, memo: dict) -> list[Finding
           and abs(leg.distance_km - decision.route.distance_km) < 1e-6):
         short = decision.shortest
         extra_days = (leg.distance_km - short.distance_km) / asset.speed_kmh / 24
-        how, doubts = _remedies_memo(decision.closed, asset.ice_class, escort, memo)
+        how, doubts = _remedies_memo(decision.closed, asset.ice_class, escort, memo,
+                                     "the NSR would open with")
         out.append(Finding(
             "NSR_ICE", "warning",
             f"{leg.asset} (ice class {asset.ice_class}) on {frm.at} -> {to.at} is routed via "
             f"{', '.join(leg.passages) or 'by open water'} ({leg.distance_nm:,.0f} nm): "
             f"the NSR ({short.distance_nm:,.0f} nm) is closed to it in the "
             f"{_where(decision.closed)}; {leg.distance_nm - short.distance_nm:+,.0f} nm, "
-            f"{extra_days:+,.1f} days at {asset.speed_kn:,.0f} kn; the NSR would open "
-            f"with {how}{''.join('; ' + d for d in doubts)} ({CALENDAR_NOTE})",
+            f"{extra_days:+,.1f} days at {asset.speed_kn:,.0f} kn; "
+            f"{how}{''.join('; ' + d for d in doubts)} ({CALENDAR_NOTE})",
             nation=leg.nation, start=decision.closed[0].when, end=arrive,
             assets=[leg.asset], leg=i,
             extra={"seas": [c.sea for c in decision.closed],
@@ -314,16 +340,17 @@ def _leg_findings(leg: _Leg, i: int, asset, frm, to, memo: dict) -> list[Finding
     return out
 
 
-def _remedies_memo(closed, ice_class: str, escort: bool, memo: dict) -> tuple[str, list[str]]:
+def _remedies_memo(closed, ice_class: str, escort: bool, memo: dict, lead: str
+                   ) -> tuple[str, list[str]]:
     """:func:`_remedies`, once per shape of the closures: it reads a closure's time only
     through :func:`~planner.layers.nsr_rules.lowest_class`, which asks whether it falls in
     the navigation season."""
-    key = (ice_class, escort, tuple((c.sea, c.month, c.rule, c.ice, c.reason, c.unsourced,
+    key = (ice_class, escort, lead, tuple((c.sea, c.month, c.rule, c.ice, c.reason, c.unsourced,
                                      SEASON_OPENS <= (c.when.month, c.when.day) <= SEASON_CLOSES)
                                     for c in closed))
     hit = memo.get(key)
     if hit is None:
-        hit = memo[key] = _remedies(closed, ice_class, escort)
+        hit = memo[key] = _remedies(closed, ice_class, escort, lead)
     return hit[0], list(hit[1])
 
 

@@ -159,10 +159,7 @@ def cmd_route(args) -> int:
     if route.passages:
         print(f"passages: {', '.join(route.passages)}")
     if route.countries:
-        nm = route.territorial_nm
-        print("countries crossed: " + ", ".join(
-            f"{c} ({nm[c]:,.0f} nm territorial sea)" if c in nm else c
-            for c in route.countries))
+        print("countries crossed: " + ", ".join(_crossed(route)))
     if route.waters:
         print(f"waters: {route.waters}")
     for strait in route.straits:
@@ -170,6 +167,29 @@ def cmd_route(args) -> int:
     for note in route.notes:
         print(f"note: {note}")
     return EXIT_OK
+
+
+def _crossed(route) -> list[str]:
+    """Each third country a route crosses with its nm of territorial sea; a canal's state
+    whose sea the route does not otherwise enter is named as a canal transit (the canal is
+    passed under its own convention and counts no territorial-sea miles)."""
+    from planner.layers.straits import STRAITS
+
+    canal_of = {}
+    for st in STRAITS:
+        if st.regime == "canal" and any(s.startswith(st.name) for s in route.straits):
+            for c in st.states:
+                canal_of.setdefault(c, st.name)
+    nm = route.territorial_nm
+    out = []
+    for c in route.countries:
+        if c not in nm:
+            out.append(c)
+        elif round(nm[c]) == 0 and c in canal_of:
+            out.append(f"{c} (canal transit, {canal_of[c]}: no territorial sea outside it)")
+        else:
+            out.append(f"{c} ({nm[c]:,.0f} nm territorial sea)")
+    return out
 
 
 def cmd_reach(args) -> int:
