@@ -146,15 +146,20 @@ def test_nsr_ice_in_february_reroutes_and_says_why():
                 and f.extra["event"] == "nsr_transit"]
 
 
+def _one_nsr_ice(origin: str, destination: str, depart: str):
+    """The one NSR_ICE finding of an Indian warship of no ice class on one leg."""
+    ship = {"id": "tushil", "nation": "IND", "kind": "warship", "crew": 180, "speed_kn": 14,
+            "range_nm": 20000, "ice_class": "none", "itinerary": [
+                {"at": origin, "depart": depart}, {"at": destination, "purpose": "exercise"}]}
+    report = Plan.from_dict({"name": "nsr", "assets": [ship]}).check()
+    (ice,) = [f for f in report.finding_list if f.code == "NSR_ICE"]
+    return ice
+
+
 def test_nsr_ice_error_when_no_route_avoids_a_closed_sea():
     # Dikson lies in the Kara Sea, closed to ships of no ice class in February
     assert _rule("kara-sw", 2, "none") == _rule("kara-ne", 2, "none") == "no"
-    ship = {"id": "tushil", "nation": "IND", "kind": "warship", "crew": 180, "speed_kn": 14,
-            "range_nm": 20000, "ice_class": "none", "itinerary": [
-                {"at": "murmansk", "depart": "2026-02-01T00:00Z"},
-                {"at": "dikson", "purpose": "exercise"}]}
-    report = Plan.from_dict({"name": "nsr", "assets": [ship]}).check()
-    (ice,) = [f for f in report.finding_list if f.code == "NSR_ICE"]
+    ice = _one_nsr_ice("murmansk", "dikson", "2026-02-01T00:00Z")
     assert ice.severity == "error" and set(ice.extra["seas"]) <= {"kara-sw", "kara-ne"}
     assert "no route avoiding the NSR exists" in ice.message
     # what would make it: another month (the season) is named
@@ -163,12 +168,7 @@ def test_nsr_ice_error_when_no_route_avoids_a_closed_sea():
 
 def test_nsr_remedy_names_each_sea_once_and_never_offers_no_month_as_a_remedy():
     # a ship of no ice class Vladivostok -> Severomorsk in March: the whole NSR closed
-    ship = {"id": "w1", "nation": "IND", "kind": "warship", "crew": 180, "speed_kn": 14,
-            "range_nm": 20000, "ice_class": "none", "itinerary": [
-                {"at": "vladivostok", "depart": "2026-03-20T00:00Z"},
-                {"at": "severomorsk", "purpose": "exercise"}]}
-    report = Plan.from_dict({"name": "nsr", "assets": [ship]}).check()
-    (ice,) = [f for f in report.finding_list if f.code == "NSR_ICE"]
+    ice = _one_nsr_ice("vladivostok", "severomorsk", "2026-03-20T00:00Z")
     assert len(ice.extra["seas"]) >= 4
     remedy = ice.message.split("kn; ", 1)[1]
     assert remedy.count("no month of the ice calendar") <= 1
