@@ -205,3 +205,43 @@ def test_cli_check_reports_facility_errors(relos, write_plan):
 def test_examples_make_only_calls_their_assets_can(name):
     plan = Plan.load(REPO / "examples" / f"{name}.yaml")
     assert [f for f in plan.check().finding_list if f.code == "FACILITY"] == []
+
+
+def _russian_ship(sid: str, at: str, depart: str) -> dict:
+    return {"id": sid, "nation": "RUS", "kind": "warship", "crew": 100, "speed_kn": 16,
+            "range_nm": 8000, "itinerary": [
+                {"at": "singapore", "depart": "2026-11-10T00:00Z"},
+                {"at": at, "depart": depart, "purpose": "disaster_relief"},
+                {"at": "singapore", "depart": "2026-12-10T00:00Z"}]}
+
+
+@pytest.mark.parametrize("lon, country, warned", [
+    # Paradip port is at 20.26 N 86.67 E (World Port Index); 20.20 N 86.80 E is ~13.6 km
+    # (7.3 nm) east of it by hand (0.13 deg x 111.32 km x cos 20.2 deg): inside India's 12 nm
+    (86.80, None, True),
+    (86.80, "IND", False),  # the country given: nothing to warn about
+    (88.00, None, False),   # 1.33 deg (~139 km, ~75 nm) out in the Bay of Bengal
+])
+def test_plan_facility_without_country_inside_a_territorial_sea_is_named(lon, country,
+                                                                        warned):
+    area = {"id": "relief-anchorage", "name": "Relief anchorage", "kind": "sea_area",
+            "lat": 20.20, "lon": lon}
+    if country:
+        area["country"] = country
+    plan = Plan.from_dict({
+        "name": "anchorage", "horizon_end": "2026-12-31", "facilities": [area],
+        "assets": [_russian_ship("sovershenny", "relief-anchorage", "2026-11-25T00:00Z"),
+                   _russian_ship("gromkiy", "relief-anchorage", "2026-11-26T00:00Z")]})
+    report = plan.check()
+    found = [f for f in report.finding_list
+             if f.code == "FACILITY" and f.extra.get("rule") == "country"]
+    assert bool(found) == warned
+    if warned:
+        (f,) = found
+        assert f.severity == "warning" and f.host == "IND" and f.facility == "relief-anchorage"
+        assert "country: IND" in f.message and f.assets == ["gromkiy", "sovershenny"]
+    # with the country given, both ships count in India while at the anchorage (they are
+    # there together from arrival to 25 Nov): peak 2; taken as international waters: none
+    rows = report.headroom.query("host == 'IND' and nation == 'RUS' and "
+                                 "category == 'warships'")["peak"]
+    assert (int(rows.max()) if len(rows) else 0) == (2 if country == "IND" else 0)

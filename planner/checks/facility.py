@@ -11,6 +11,11 @@ Rules, each an error on the call:
 - an aircraft whose ``runway_m`` (the shortest runway it can use) exceeds the base's longest
   runway (OurAirports).
 
+And a warning on a plan facility given no ``country`` (international waters, CONTRACT §1)
+whose point lies inside a state's sovereign area (land + 12 nm territorial sea): the calls
+and detachments there count towards no host's caps and owe no host clearance, as written;
+the warning names the state so the planner can add ``country:``.
+
 A place whose figure is blank in the catalogue (no public source gave one) is not checked for
 that figure. Plan facilities carry no figures; only their kind is checked. A ``"lat,lon"``
 point on land is accepted for an aircraft (an airstrip outside the catalogue).
@@ -27,8 +32,9 @@ from planner.checks.registry import CheckContext, register
 from planner.core.caches import once
 from planner.core.units import to_datetime
 from planner.layers.catalogue import Place, facilities, facility_attribute
+from planner.layers.countries import country_name
 from planner.layers.geodesy import GEOD
-from planner.layers.territory import land_polygons
+from planner.layers.territory import country_at, land_polygons
 from planner.model.findings import Finding
 
 #: A coordinate on land counts as inland only when every point this far round it (km) is on
@@ -195,6 +201,32 @@ def facility_findings(plan, schedule) -> list[Finding]:
                     "FACILITY", "error",
                     f"{asset.id} cannot call at {call.at} (call {seq + 1}): {why}",
                     value=value, limit=limit, unit="m", extra={"rule": rule}, **common))
+    return out + _stateless_findings(plan)
+
+
+def _stateless_findings(plan) -> list[Finding]:
+    """A ``FACILITY`` warning per plan facility without a country inside a sovereign area."""
+    out = []
+    for fid, place in plan.facilities.items():
+        if place.country:
+            continue
+        state = country_at(place.lat, place.lon)
+        if state is None:
+            continue
+        assets = sorted({a.id for a in plan.assets for c in a.itinerary
+                         if c.place is place or c.at == fid})
+        teams = sorted({d.id for d in plan.detachments if d.place is place or d.at == fid})
+        users = assets + teams
+        used = (f"; {', '.join(users)} {'is' if len(users) == 1 else 'are'} counted there as "
+                "in no state's territory (no cap, no host clearance)" if users else "")
+        out.append(Finding(
+            "FACILITY", "warning",
+            f"plan facility {fid} ({place.lat:.4f}, {place.lon:.4f}) has no country, so it is "
+            f"taken as international waters, but it lies inside the sovereign area (land + "
+            f"12 nm territorial sea) of {country_name(state)}{used}; give it "
+            f"`country: {state}` if it is there",
+            host=state, assets=assets, facility=fid, lat=place.lat, lon=place.lon,
+            extra={"rule": "country", "inside": state, "detachments": teams}))
     return out
 
 
