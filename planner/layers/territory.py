@@ -39,8 +39,10 @@ from planner.layers.territory_index import (
     LAYER_FILE,
     NX,
     Index,
+    cell_slots,
     from_arrays,
     index_arrays,
+    near_edges,
     read_index,
     read_land,
 )
@@ -140,8 +142,7 @@ def _classify(lons: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarra
     y = np.asarray(lats, float)
     ix, iy, _, _ = _cells(x, y, x, y)
     cell = iy * NX + ix
-    sat = idx.occupied_sat
-    free = (sat[iy + 1, ix + 1] - sat[iy, ix + 1] - sat[iy + 1, ix] + sat[iy, ix]) == 0
+    free = cell_slots(idx, cell)[1] == 0
     cls = idx.cell_class  # row + CLASS_OFFSET; 0: not known yet
     unknown = np.unique(cell[free & (cls[cell, 0] == 0)])
     if len(unknown):
@@ -242,17 +243,15 @@ def _breakpoints(lons, lats, cum_km, leg):
     idx = _index()
     ix0, iy0, ix1, iy1 = _cells(np.minimum(x0, x1), np.minimum(y0, y1),
                                 np.maximum(x0, x1), np.maximum(y0, y1))
-    sat = idx.occupied_sat
-    near = (sat[iy1 + 1, ix1 + 1] - sat[iy0, ix1 + 1] - sat[iy1 + 1, ix0] + sat[iy0, ix0]) > 0
-    near = np.flatnonzero(near)
+    near = np.flatnonzero(near_edges(ix0, iy0, ix1, iy1, idx.block_sat))
     owner, cell = _segment_cells(x0[near], y0[near], x1[near], y1[near],
                                  ix0[near], iy0[near], ix1[near], iy1[near])
-    n_e = idx.cell_start[cell + 1] - idx.cell_start[cell]
+    start, n_e = cell_slots(idx, cell)
     has = n_e > 0
-    owner, cell, n_e = owner[has], cell[has], n_e[has]
+    owner, start, n_e = owner[has], start[has], n_e[has]
     si = near[np.repeat(owner, n_e)]
     k = np.arange(int(n_e.sum())) - np.repeat(np.cumsum(n_e) - n_e, n_e)
-    pos = np.repeat(idx.cell_start[cell], n_e) + k  # into the cell-ordered edge arrays
+    pos = np.repeat(start, n_e) + k  # into the cell-ordered edge arrays
     if len(si) == 0:
         return np.empty(0, np.int64), np.empty(0)
     # segment p + t r against edge q + u s (2-D cross products); parallel pairs are skipped:

@@ -69,12 +69,22 @@ CLOSED_KM = 1e9  # weight of a closed edge (passage avoided, or waters=avoid); n
 def _structure() -> tuple[csr_matrix, np.ndarray]:
     """The network as a CSR matrix over both directions of every edge, and the edge behind
     each stored entry, so that a weighting only swaps the data array."""
+    g, entry = _entry_matrix()
+    return g, frozen(entry % len(network().u))
+
+
+@once("routing.sea._entry_matrix")
+def _entry_matrix() -> tuple[csr_matrix, np.ndarray]:
+    """The CSR matrix of :func:`_structure` and the entry behind each stored value: entry
+    ``e < m`` is edge ``e`` from u to v, ``e >= m`` edge ``e - m`` from v to u."""
     net = network()
     m = len(net.u)
     n = len(net.lon)
-    edge = np.arange(2 * m) % m
-    g = csr_matrix((edge + 1.0, (np.r_[net.u, net.v], np.r_[net.v, net.u])), shape=(n, n))
+    g = csr_matrix((np.arange(1.0, 2 * m + 1), (np.r_[net.u, net.v], np.r_[net.v, net.u])),
+                   shape=(n, n))
     g.sort_indices()
+    if g.nnz != 2 * m:  # two edges joining the same nodes would be summed into one entry
+        raise ValueError("the sea network holds parallel edges")
     return g, (g.data - 1.0).astype(np.int64)
 
 
@@ -96,9 +106,12 @@ def _graph(mask: int, mode: Mode = ANY) -> csr_matrix:
 def _entries() -> tuple[np.ndarray, np.ndarray]:
     """The two stored entries of each edge in :func:`_structure`'s matrix ((edges, 2)
     positions) and the entries' lengths (km)."""
+    _, entry = _entry_matrix()
+    m = len(network().u)
+    where = np.empty(2 * m, np.int64)
+    where[entry] = np.arange(2 * m)  # the inverse permutation, no sort
     _, edge = _structure()
-    pos = np.argsort(edge, kind="stable").reshape(-1, 2)
-    return frozen(pos, network().km[edge])
+    return frozen(np.column_stack([where[:m], where[m:]]), network().km[edge])
 
 
 @cached("routing.sea._closed", maxsize=32)
@@ -236,12 +249,12 @@ def _routed(o: Place, d: Place, mask: int, waters: str, nation: str | None
 
 @once("routing.sea._edge_keys")
 def _edge_keys() -> tuple[np.ndarray, np.ndarray]:
-    """Sorted keys ``a * n + b`` of both directions of every edge, and the edge of each."""
-    net = network()
-    n = len(net.lon)
-    keys = np.r_[net.u * n + net.v, net.v * n + net.u]
-    order = np.argsort(keys)
-    return frozen(keys[order], (order % len(net.u)).astype(np.int64))
+    """Sorted keys ``a * n + b`` of both directions of every edge, and the edge of each: the
+    :func:`_structure` matrix's entries in their stored order (rows, then sorted columns)."""
+    g, edge = _structure()
+    n = g.shape[0]
+    rows = np.repeat(np.arange(n, dtype=np.int64) * n, np.diff(g.indptr))
+    return frozen(rows + g.indices, edge)
 
 
 def _edges_of(nodes: np.ndarray) -> np.ndarray:
