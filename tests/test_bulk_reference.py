@@ -190,7 +190,8 @@ def _reference_leg(leg, i, rows, register) -> list[Finding]:
         entry, exit_ = at(min(p.entry_km for p in parts)), at(max(p.exit_km for p in parts))
         out.append(Finding(
             "TERRITORIAL_SEA", "info",
-            f"{leg.asset} ({leg.nation}) transits the {cx.STRAIT_BY_KEY[strait].name} on {name} "
+            f"{leg.asset} ({leg.nation}) transits the "
+            f"{cx.STRAIT_BY_KEY[strait].name.removeprefix('the ')} on {name} "
             "from "
             f"{fmt_minute(entry)} to {fmt_minute(exit_)} "
             f"({inside_nm:,.0f} nm inside the territorial seas of {', '.join(states)}): "

@@ -297,7 +297,8 @@ class _Template:
         for strait, states, _, _, inside_km, seg in self.straits:
             inside_nm = inside_km / KM_PER_NM
             out.append(("TERRITORIAL_SEA", "info",
-                        f" transits the {STRAIT_BY_KEY[strait].name} on {name} from ",
+                        f" transits the {STRAIT_BY_KEY[strait].name.removeprefix('the ')} on "
+                        f"{name} from ",
                         f" ({inside_nm:,.0f} nm inside the territorial seas of "
                         f"{', '.join(states)}): {REGIME_TEXT[STRAIT_BY_KEY[strait].regime]}",
                         states[0], round(inside_nm, 1), "nm", seg,

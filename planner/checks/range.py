@@ -21,6 +21,7 @@ from planner.checks.registry import CheckContext, register
 from planner.checks.tankers import TankerIndex
 from planner.core.units import KM_PER_NM, fmt_minute, iso_z, to_datetime
 from planner.layers.catalogue import Place, facilities, resolve_place
+from planner.layers.passage_closures import closure_for
 from planner.layers.register import file_by, lead_days
 from planner.model.findings import Finding
 from planner.routing import hop_table
@@ -338,6 +339,12 @@ class _Searches:
 
         def hop(a: Place, b: Place, after_km: float):
             off_s = after_km / asset.speed_kmh * 3600.0
+            if asset.kind == "warship":  # a passage closed to it: no stop behind it
+                shut, lo, hi = closure_for(asset.nation, a, b, _EPOCH + dt.timedelta(
+                    seconds=t_s + off_s))
+                window[0], window[1] = max(window[0], lo - off_s), min(window[1], hi - off_s)
+                if shut is not None and shut.severity == "error":
+                    raise NoSeaRoute(f"{a.id} -> {b.id}: {shut.text}")
             r, lo, hi = timing.hop(a, b, t_s + off_s, lambda: routed(a, b, after_km))
             window[0], window[1] = max(window[0], lo - off_s), min(window[1], hi - off_s)
             if isinstance(r, ValueError):

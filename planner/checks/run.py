@@ -11,6 +11,7 @@ from planner.checks import (  # noqa: F401  (they register)
     facility,
     nsr,
     nsr_limit,
+    passage,
     presence,
     range,
     units,

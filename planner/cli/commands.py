@@ -151,8 +151,14 @@ def cmd_route(args) -> int:
             route = air_route(args.origin, args.destination, deny=_split(args.deny))
     except (UnknownPlace, ValueError) as exc:
         raise BadInput(str(exc)) from None
+    closed = _route_closure(args) if args.mode == "sea" else None
     if args.format == "json":
-        print(json.dumps(route.to_json(), ensure_ascii=False))
+        out = route.to_json()
+        if closed is not None:  # an extension: only where a closure applies
+            out["closure"] = {"severity": closed.severity, "rule": closed.rule,
+                              "direction": closed.direction, "strait": closed.passage,
+                              "text": closed.text, "source": closed.source}
+        print(json.dumps(out, ensure_ascii=False))
         return EXIT_OK
     print(f"{route.origin} -> {route.destination} ({route.mode}): {route.distance_nm:,.0f} nm "
           f"/ {route.distance_km:,.0f} km")
@@ -166,7 +172,25 @@ def cmd_route(args) -> int:
         print(f"strait: {strait}")
     for note in route.notes:
         print(f"note: {note}")
+    if closed is not None:
+        print(f"{closed.severity}: a warship{' of ' + args.nation if args.nation else ''} "
+              f"may not make this passage ("
+              f"{'entering' if closed.direction == 'enter' else 'leaving'} the Black Sea): "
+              f"{closed.text}")
     return EXIT_OK
+
+
+def _route_closure(args):
+    """The passage closure (:mod:`planner.layers.passage_closures`) a warship of
+    ``--nation`` meets on this route leaving at ``--date`` (any time without one), or None."""
+    from planner.core.units import to_datetime
+    from planner.layers.catalogue import resolve_place
+    from planner.layers.passage_closures import closure_for
+
+    when = to_datetime(args.date) if args.date else None
+    c, _, _ = closure_for(args.nation.upper() if args.nation else None,
+                          resolve_place(args.origin), resolve_place(args.destination), when)
+    return c
 
 
 def _crossed(route) -> list[str]:
@@ -227,7 +251,26 @@ def cmd_reach(args) -> int:
               f" of {origin.id} by {args.mode} with up to {args.stops} stop(s)")
         if len(table):
             print(table.to_string(index=False))
+        if args.mode == "sea":
+            _print_closed(origin, args.date)
     return EXIT_OK
+
+
+def _print_closed(origin, date) -> None:
+    """The catalogue ports no warship may sail to from ``origin`` by a passage closed by a
+    coastal state (:mod:`planner.layers.passage_closures`), whatever its range."""
+    from planner.core.units import to_datetime
+    from planner.layers.catalogue import facilities, resolve_place
+    from planner.layers.passage_closures import closure_for
+
+    when = to_datetime(date) if date is not None else None
+    shut: dict[str, list[str]] = {}
+    for pid in facilities(kind="port").index:
+        c, _, _ = closure_for(None, origin, resolve_place(pid), when)
+        if c is not None and c.severity == "error":
+            shut.setdefault(c.text, []).append(pid)
+    for text, ids in shut.items():
+        print(f"not reachable by a warship at any range: {', '.join(ids)} ({text})")
 
 
 def cmd_facilities(args) -> int:

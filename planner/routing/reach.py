@@ -11,10 +11,11 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString, Polygon, box
 
-from planner.core.units import KM_PER_NM, KMH_PER_KN, to_timestamp
+from planner.core.units import KM_PER_NM, KMH_PER_KN, to_datetime, to_timestamp
 from planner.layers import nsr
 from planner.layers.catalogue import Place, facilities, resolve_place
 from planner.layers.geodesy import GEOD
+from planner.layers.passage_closures import closure_for
 from planner.routing.air import air_route
 from planner.routing.refuel import chains
 from planner.routing.route import Route
@@ -44,6 +45,9 @@ def _hop_fn(mode: str, *, date, speed_kn: float | None, ice_class: str | None,
         def sea_hop(a: Place, b: Place, after_km: float) -> Route:
             when = None if start is None else start + pd.Timedelta(
                 hours=after_km / (kn * KMH_PER_KN))
+            shut, _, _ = closure_for(nation, a, b, None if when is None else to_datetime(when))
+            if shut is not None and shut.severity == "error":
+                raise NoSeaRoute(f"{a.id} -> {b.id}: {shut.text}")
             decision = sea_decision(a, b, avoid=avoid, ice_class=ice_class, date=when,
                                     speed_kn=kn, nation=nation, escort=escort,
                                     territory=False)

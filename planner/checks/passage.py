@@ -1,0 +1,90 @@
+"""``TERRITORIAL_SEA`` findings for warship legs through a passage closed by a coastal state's
+declared policy (:mod:`planner.layers.passage_closures`): the Turkish Straits under art. 19 of
+the Montreux Convention since 28 Feb 2022.
+
+Each leg that enters or leaves the water behind the passage while a closure for its nation is
+in force gets the row's severity: an error where the passage is refused (a Russian warship
+leaving the Black Sea; any warship entering it, by Türkiye's word of 2 Jan 2024), a warning
+where it hangs on the coastal state's judgement (a belligerent's warship returning to its
+Black Sea base). ``extra.rule`` names the row (``montreux-art19``, ``turkey-black-sea``).
+There is no other sea way: no route avoids the passage, and the refuelling advice never
+offers a stop behind it (:func:`planner.checks.range.hop_router`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from planner.checks.registry import CheckContext, register
+from planner.core.units import fmt_minute, to_datetime
+from planner.layers.geodesy import geodesic_km_many
+from planner.layers.passage_closures import closure_for, direction
+from planner.layers.straits import STRAITS
+from planner.model.findings import Finding
+
+_WATER_NAMES = {"black-sea": "the Black Sea"}
+_STRAITS = {s.key: s for s in STRAITS}
+_WAYS = {"enter": "enters", "leave": "leaves"}
+
+
+def passage_findings(plan, schedule) -> list[Finding]:
+    """The findings of every warship leg across a closed passage (see the module)."""
+    legs = schedule.legs
+    if not len(legs):
+        return []
+    by_id = {a.id: a for a in plan.assets}
+    cols = [legs[c].tolist() for c in ("kind", "asset", "seq", "depart", "route", "sail_kmh")]
+    crossing: dict[tuple[int, int], bool] = {}  # (origin, destination) by identity
+    out: list[Finding] = []
+    for i, (kind, aid, seq, depart, route, sail_kmh) in enumerate(zip(*cols, strict=True)):
+        if kind != "warship":
+            continue
+        asset = by_id[aid]
+        frm, to = asset.itinerary[seq - 1], asset.itinerary[seq]
+        key = (id(frm.place), id(to.place))
+        if key not in crossing:
+            crossing[key] = direction("black-sea", frm.place, to.place) is not None
+        if not crossing[key]:
+            continue
+        when = to_datetime(depart)
+        closure, _, _ = closure_for(asset.nation, frm.place, to.place, when)
+        if closure is None:
+            continue
+        strait = _STRAITS[closure.passage]
+        start, end = _strait_times(route, strait.box, when, sail_kmh)
+        out.append(Finding(
+            "TERRITORIAL_SEA", closure.severity,
+            f"{asset.id} ({asset.nation}) on {frm.at} -> {to.at} {_WAYS[closure.direction]} "
+            f"{_WATER_NAMES[closure.behind]} by {strait.name} (reaching them "
+            f"{fmt_minute(start)}): {closure.text}; no other sea way leads "
+            f"{'into' if closure.direction == 'enter' else 'out of'} "
+            f"{_WATER_NAMES[closure.behind]}",
+            host=strait.states[0], nation=asset.nation, start=start, end=end,
+            assets=[asset.id], leg=i, facility=to.at,
+            extra={"rule": closure.rule, "strait": closure.passage,
+                   "direction": closure.direction, "source": closure.source}))
+    return out
+
+
+def _strait_times(route, box, depart: dt.datetime, sail_kmh: float
+                  ) -> tuple[dt.datetime, dt.datetime]:
+    """When a leg leaving at ``depart`` at ``sail_kmh`` is first and last inside a strait's
+    area ``box`` (lon0, lat0, lon1, lat1): at the route's first and last vertex there, by the
+    geodesic length along the route (the departure when no vertex falls inside)."""
+    lons, lats = np.asarray(route.lons, float), np.asarray(route.lats, float)
+    x0, y0, x1, y1 = box
+    inside = np.flatnonzero((lons >= x0) & (lons <= x1) & (lats >= y0) & (lats <= y1))
+    if not len(inside) or not sail_kmh > 0:
+        return depart, depart
+    cum_km = np.r_[0.0, np.cumsum(geodesic_km_many(lats[:-1], lons[:-1], lats[1:], lons[1:]))]
+    first, last = cum_km[inside[0]], cum_km[inside[-1]]
+    return tuple(to_datetime(depart + dt.timedelta(hours=km / sail_kmh)).replace(second=0)
+                 for km in (first, last))
+
+
+@register("passage")
+def passage_check(ctx: CheckContext) -> list[Finding]:
+    """``TERRITORIAL_SEA`` for closed passages."""
+    return passage_findings(ctx.plan, ctx.schedule)
