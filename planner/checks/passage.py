@@ -53,7 +53,7 @@ def passage_findings(plan, schedule) -> list[Finding]:
         if closure is None:
             continue
         strait = _STRAITS[closure.passage]
-        start, end = _strait_times(route, strait.box, when, sail_kmh)
+        start, end, lat, lon = _strait_times(route, strait.box, when, sail_kmh)
         out.append(Finding(
             "TERRITORIAL_SEA", closure.severity,
             f"{asset.id} ({asset.nation}) on {frm.at} -> {to.at} {_WAYS[closure.direction]} "
@@ -62,26 +62,27 @@ def passage_findings(plan, schedule) -> list[Finding]:
             f"{'into' if closure.direction == 'enter' else 'out of'} "
             f"{_WATER_NAMES[closure.behind]}",
             host=strait.states[0], nation=asset.nation, start=start, end=end,
-            assets=[asset.id], leg=i, facility=to.at,
+            assets=[asset.id], leg=i, facility=to.at, lat=lat, lon=lon,
             extra={"rule": closure.rule, "strait": closure.passage,
                    "direction": closure.direction, "source": closure.source}))
     return out
 
 
 def _strait_times(route, box, depart: dt.datetime, sail_kmh: float
-                  ) -> tuple[dt.datetime, dt.datetime]:
+                  ) -> tuple[dt.datetime, dt.datetime, float | None, float | None]:
     """When a leg leaving at ``depart`` at ``sail_kmh`` is first and last inside a strait's
-    area ``box`` (lon0, lat0, lon1, lat1): at the route's first and last vertex there, by the
-    geodesic length along the route (the departure when no vertex falls inside)."""
+    area ``box`` (lon0, lat0, lon1, lat1), at the route's first and last vertex there by the
+    geodesic length along the route, and where it first is (lat, lon); the departure and no
+    point when no vertex falls inside."""
     lons, lats = np.asarray(route.lons, float), np.asarray(route.lats, float)
     x0, y0, x1, y1 = box
     inside = np.flatnonzero((lons >= x0) & (lons <= x1) & (lats >= y0) & (lats <= y1))
     if not len(inside) or not sail_kmh > 0:
-        return depart, depart
+        return depart, depart, None, None
     cum_km = np.r_[0.0, np.cumsum(geodesic_km_many(lats[:-1], lons[:-1], lats[1:], lons[1:]))]
-    first, last = cum_km[inside[0]], cum_km[inside[-1]]
-    return tuple(to_datetime(depart + dt.timedelta(hours=km / sail_kmh)).replace(second=0)
-                 for km in (first, last))
+    start, end = (to_datetime(depart + dt.timedelta(hours=km / sail_kmh)).replace(second=0)
+                  for km in (cum_km[inside[0]], cum_km[inside[-1]]))
+    return start, end, float(lats[inside[0]]), float(lons[inside[0]])
 
 
 @register("passage")
