@@ -63,7 +63,7 @@ def passage_findings(plan, schedule) -> list[Finding]:
             f"{_WATER_NAMES[closure.behind]}",
             host=strait.states[0], nation=asset.nation, start=start, end=end,
             assets=[asset.id], leg=i, facility=to.at, lat=lat, lon=lon,
-            extra={"rule": closure.rule, "strait": closure.passage,
+            extra={"rule": closure.rule, "strait": closure.passage, "closed_by": strait.states[0],
                    "direction": closure.direction, "source": closure.source}))
     return out
 

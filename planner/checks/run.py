@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from planner.checks import (  # noqa: F401  (they register)
+    airspace,
     crossings,
     facility,
     nsr,

@@ -148,12 +148,17 @@ def cmd_route(args) -> int:
         else:
             from planner.routing.air import air_route
 
-            route = air_route(args.origin, args.destination, deny=_split(args.deny))
+            shut = _air_closures(args)
+            route = air_route(args.origin, args.destination,
+                              deny=_split(args.deny) + tuple(c.country for c in shut))
     except (UnknownPlace, ValueError) as exc:
         raise BadInput(str(exc)) from None
     closed = _route_closure(args) if args.mode == "sea" else None
     if args.format == "json":
         out = route.to_json()
+        if args.mode != "sea" and shut:  # an extension: only where a closure applies
+            out["closed_airspace"] = [{"country": c.country, "rule": c.rule, "text": c.text,
+                                       "source": c.source} for c in shut]
         if closed is not None:  # an extension: only where a closure applies
             out["closure"] = {"severity": closed.severity, "rule": closed.rule,
                               "direction": closed.direction, "strait": closed.passage,
@@ -172,12 +177,26 @@ def cmd_route(args) -> int:
         print(f"strait: {strait}")
     for note in route.notes:
         print(f"note: {note}")
+    if args.mode != "sea":
+        for c in shut:
+            print(f"note: routed round {c.country}: {c.text}")
     if closed is not None:
         print(f"{closed.severity}: a warship{' of ' + args.nation if args.nation else ''} "
               f"may not make this passage ("
               f"{'entering' if closed.direction == 'enter' else 'leaving'} the Black Sea): "
               f"{closed.text}")
     return EXIT_OK
+
+
+def _air_closures(args) -> tuple:
+    """The airspace closures (:mod:`planner.layers.airspace_closures`) in force for an
+    aircraft of ``--nation`` at ``--date`` (those still in force without one)."""
+    from planner.core.units import to_datetime
+    from planner.layers.airspace_closures import closed_to
+
+    if not args.nation:
+        return ()
+    return closed_to(args.nation.upper(), to_datetime(args.date) if args.date else None)[0]
 
 
 def _route_closure(args):

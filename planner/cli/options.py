@@ -193,13 +193,15 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--ice-class", default=None, type=_ice_class,
                    help="sea: ice class for the NSR rules (default with --date: none)")
     r.add_argument("--date", default=None, type=_date,
-                   help="sea: departure date or time (UTC); the NSR ice rules apply then")
+                   help="departure date or time (UTC): sea, the NSR ice rules apply then; air "
+                        "with --nation, the airspace closures in force then")
     r.add_argument("--speed-kn", type=float, default=None,
                    help="sea: speed for the NSR entry times (default 14 kn)")
     r.add_argument("--escort", action="store_true",
                    help="sea: NSR stretches sailed under icebreaker escort")
     r.add_argument("--nation", default=None, type=_country,
-                   help="flag (ISO3): its own waters are not third")
+                   help="flag (ISO3): its own waters are not third; air: airspace closed "
+                        "to it by NOTAM is avoided, warships: closed straits are named")
     r.add_argument("--waters", choices=("prefer", "avoid", "any"), default=None,
                    help="sea: third-country territorial seas: prefer (default) keeps out "
                         "where a modest detour allows, avoid never enters, any ignores them")

@@ -172,10 +172,10 @@ def build_brief(report) -> Brief:
     plan_wide: list[Finding] = []
     for f in fl:
         leg = leg_rows[f.leg] if f.leg is not None and 0 <= f.leg < len(leg_rows) else None
-        # a passage closed by a coastal state (planner.checks.passage: extra.direction) is
-        # a finding of its own under its leg, never folded into the crossing line
+        # a passage or airspace closed by a state (planner.checks.passage and .airspace:
+        # extra.closed_by) is a finding of its own under its leg, never a crossing line
         if f.code in CROSSING_CODES and f.severity != "error" and not (
-                f.extra or {}).get("direction"):
+                f.extra or {}).get("closed_by"):
             iso = _crossing_country(f)
             strait = (f.extra or {}).get("strait")
             if strait:  # transit passage: one line per strait, its states named

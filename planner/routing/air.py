@@ -207,7 +207,7 @@ def _air_route_cached(o: Place, d: Place, codes: tuple[str, ...]) -> Route:
             direct_km = line_length_km(lons, lats)
             lons, lats = _detour(o, d, codes)
             notes.append(f"detour avoiding {', '.join(codes)}: "
-                         f"+{line_length_km(lons, lats) - direct_km:.0f} km over the geodesic")
+                         f"+{line_length_km(lons, lats) - direct_km:,.0f} km over the geodesic")
     lons = unwrap_lons(lons)
     route = Route(o.id, d.id, "air", line_length_km(lons, lats), lons, np.asarray(lats, float),
                   notes=tuple(notes))

@@ -13,6 +13,7 @@ from shapely.geometry import LineString, Polygon, box
 
 from planner.core.units import KM_PER_NM, KMH_PER_KN, to_datetime, to_timestamp
 from planner.layers import nsr
+from planner.layers.airspace_closures import closed_countries
 from planner.layers.catalogue import Place, facilities, resolve_place
 from planner.layers.geodesy import GEOD
 from planner.layers.passage_closures import closure_for
@@ -55,8 +56,9 @@ def _hop_fn(mode: str, *, date, speed_kn: float | None, ice_class: str | None,
                 raise NoSeaRoute(decision.route.notes[-1])
             return decision.route
         return sea_hop
-    if mode == "air":
-        return lambda a, b, _km: air_route(a, b, deny=deny)
+    if mode == "air":  # airspace closed to the nation by NOTAM at the date: kept out of
+        shut = closed_countries(nation, to_datetime(date) if date is not None else None)
+        return lambda a, b, _km: air_route(a, b, deny=tuple(deny) + shut)
     raise ValueError(f"mode must be 'sea' or 'air', not {mode!r}")
 
 

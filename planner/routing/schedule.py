@@ -26,7 +26,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner.core.units import KM_PER_NM, KMH_PER_KN, fmt_minute, to_timestamp
+from planner.core.units import KM_PER_NM, KMH_PER_KN, fmt_minute, to_datetime, to_timestamp
+from planner.layers.airspace_closures import closed_countries
 from planner.layers.catalogue import Place
 from planner.layers.nsr import sea_runs
 from planner.layers.sea_network import NSR_PASSAGES
@@ -75,7 +76,9 @@ def route_leg(asset, origin: Place, destination: Place, *, when: dt.datetime | N
         if hop and not decision.admissible:
             raise NoSeaRoute(decision.route.notes[-1])
         return decision.route
-    return air_route(origin, destination, deny=deny)
+    # airspace closed to the asset's nation by NOTAM at the departure: routed round it
+    closed = closed_countries(asset.nation, to_datetime(when) if when is not None else None)
+    return air_route(origin, destination, deny=tuple(deny) + closed)
 
 
 def sailing_speed_kmh(distance_km: float, depart, arrive, speed_kmh: float) -> float:
@@ -153,7 +156,7 @@ class _StaticRoutes:
         try:
             route = self._known[key]
         except KeyError:
-            route = self._known[key] = self._probe(key, asset, origin, call)
+            route = self._known[key] = self._probe(key, asset, origin, call, when)
         if route is not None or key not in self._timed or not _is_utc(when):
             return route
         _, _, starts, pieces = self._timed[key]
@@ -181,10 +184,10 @@ class _StaticRoutes:
             starts.insert(k, lo_s)
             pieces.insert(k, (lo_s, hi_s, route))
 
-    def _probe(self, key: tuple, asset, origin: Place, call) -> Route | None:
+    def _probe(self, key: tuple, asset, origin: Place, call, when=None) -> Route | None:
         try:
-            if asset.kind != "warship":
-                return route_leg(asset, origin, call.place, when=None, deny=call.deny)
+            if asset.kind != "warship":  # the key holds the airspace closed at ``when``
+                return route_leg(asset, origin, call.place, when=when, deny=call.deny)
             if asset.speed_kn is not None and not float(asset.speed_kn) > 0:
                 return None  # refused at a departure: routed (and refused) leg by leg
             decision = sea_decision(origin, call.place, territory=True, **sea_options(
@@ -241,6 +244,8 @@ def build_schedule(plan, router: Router | None = None) -> Schedule:
             if seq > 0:
                 try:
                     key = static.key(figures, prev_call.place, call) if static else None
+                    if key is not None and asset.kind != "warship":
+                        key = (*key, closed_countries(asset.nation, prev_depart))
                     route = (static.get(key, asset, prev_call.place, call, prev_depart)
                              if static else None)
                     if route is None:

@@ -1,0 +1,81 @@
+"""OVERFLIGHT warnings and routing round airspace closed by NOTAM (planner.checks.airspace,
+planner.routing.schedule.route_leg): an Indian aircraft keeps out of Pakistan after 24 Apr
+2025, a Russian one does not, and the CLI says the same."""
+
+from __future__ import annotations
+
+import json
+
+from pyproj import Geod
+
+from planner.layers.catalogue import resolve_place
+from planner.model.plan import Plan
+
+
+def _flight(nation, depart, deny=None):
+    call = {"at": "chkalovsky", "purpose": "exercise"}
+    if deny:
+        call["deny"] = deny
+    return {"id": f"lift-{nation.lower()}", "nation": nation, "kind": "aircraft", "crew": 8,
+            "speed_kmh": 800, "range_km": 8000,
+            "itinerary": [{"at": "hindon", "depart": depart}, call]}
+
+
+def _check(*assets, horizon="2026-12-31"):
+    return Plan.from_dict({"name": "lift", "horizon_end": horizon, "assets": list(assets)}).check()
+
+
+def _closed(rep):
+    return [f for f in rep.finding_list if f.code == "OVERFLIGHT" and f.extra.get("closed_by")]
+
+
+def test_indian_aircraft_is_routed_round_pakistan_and_told_why():
+    rep = _check(_flight("IND", "2026-09-01T02:00Z"))
+    leg = rep.legs.iloc[0]
+    assert "PAK" not in leg["countries_crossed"]
+    assert not [f for f in rep.finding_list if f.host == "PAK" and not f.extra.get("closed_by")]
+    (w,) = _closed(rep)
+    assert w.severity == "warning" and w.host == "PAK" and w.extra["rule"] == "pakistan-notam"
+    # the direct way is the WGS84 geodesic between the two bases (computed here independently)
+    h, c = resolve_place("hindon"), resolve_place("chkalovsky")
+    geodesic_km = Geod(ellps="WGS84").inv(h.lon, h.lat, c.lon, c.lat)[2] / 1000
+    assert abs(w.extra["direct_km"] - geodesic_km) < 2
+    assert w.extra["routed_km"] == round(leg["distance_km"], 1) > geodesic_km
+    assert "routed round PAK (Pakistan)" in w.message and "NOTAM" in w.message
+
+
+def test_before_the_notam_and_for_russian_aircraft_pakistan_is_overflown():
+    for rep in (_check(_flight("IND", "2024-09-01T02:00Z"), horizon="2024-12-31"),
+                _check(_flight("RUS", "2026-09-01T02:00Z"))):
+        assert "PAK" in rep.legs.iloc[0]["countries_crossed"]
+        assert _closed(rep) == []
+        assert any(f.code == "OVERFLIGHT" and f.host == "PAK" for f in rep.finding_list)
+
+
+def test_a_plan_that_already_denies_pakistan_gets_no_warning():
+    rep = _check(_flight("IND", "2026-09-01T02:00Z", deny=["PAK", "AFG"]))
+    assert _closed(rep) == []
+    assert not {"PAK", "AFG"} & set(rep.legs.iloc[0]["countries_crossed"])
+
+
+def test_text_report_puts_the_warning_under_the_leg():
+    text = _check(_flight("IND", "2026-09-01T02:00Z")).to_text()
+    details = text.split("Details by asset and leg:")[1].split("Crossings and clearances")[0]
+    assert "WARNING OVERFLIGHT: lift-ind (IND) on hindon -> chkalovsky is routed round PAK" \
+        in details
+    assert "PAK (Pakistan) hindon" not in text
+
+
+def test_route_command_agrees_with_the_check(relos):
+    out = relos("route", "hindon", "chkalovsky", "--mode", "air", "--nation", "IND",
+                "--date", "2026-09-01")
+    assert "note: routed round PAK" in out.stdout and "PAK" not in out.stdout.split(
+        "countries crossed:")[1].splitlines()[0]
+    js = json.loads(relos("route", "hindon", "chkalovsky", "--mode", "air", "--nation", "IND",
+                          "--date", "2026-09-01", "--format", "json").stdout)
+    rep = _check(_flight("IND", "2026-09-01T02:00Z"))
+    assert abs(js["distance_km"] - rep.legs.iloc[0]["distance_km"]) < 0.1  # JSON: 0.1 km
+    assert [c["country"] for c in js["closed_airspace"]] == ["PAK"]
+    before = relos("route", "hindon", "chkalovsky", "--mode", "air", "--nation", "IND",
+                   "--date", "2024-09-01")
+    assert "routed round" not in before.stdout and "PAK" in before.stdout
