@@ -23,7 +23,9 @@ def aircraft(aid, range_km, depart="2026-08-03T02:00Z", refuel_by=None):
     call = {"at": "chkalovsky", "purpose": "exercise"}
     if refuel_by is not None:
         call["refuel_by"] = refuel_by
-    return {"id": aid, "nation": "IND", "kind": "aircraft", "crew": 2, "speed_kmh": 800,
+    # Russian aircraft (Su-30SM, Il-78M): an Indian one is routed round Pakistan since its
+    # NOTAM of 24 Apr 2025 (planner.layers.airspace_closures) and the leg is no geodesic
+    return {"id": aid, "nation": "RUS", "kind": "aircraft", "crew": 2, "speed_kmh": 800,
             "range_km": range_km, "itinerary": [{"at": "hindon", "depart": depart}, call]}
 
 

@@ -21,7 +21,7 @@ from planner.checks.registry import CheckContext, register
 from planner.checks.tankers import TankerIndex
 from planner.core.units import KM_PER_NM, fmt_minute, iso_z, to_datetime
 from planner.layers.catalogue import Place, facilities, resolve_place
-from planner.layers.passage_closures import closure_for
+from planner.layers.passage_closures import closure_for, closures, direction
 from planner.layers.register import file_by, lead_days
 from planner.model.findings import Finding
 from planner.routing import hop_table
@@ -307,6 +307,8 @@ class _Searches:
         self._timing: dict[tuple, HopTiming] = {}
         self._usable: dict[tuple[str, str], list[Place]] = {}
         self._more: dict[tuple[str, str], list[Place]] = {}
+        self._open_memo: dict[tuple, tuple[list[Place], list[Place]]] = {}
+        self._crossing: dict[tuple[str, str], bool] = {}
 
     def _candidates(self, asset) -> tuple[list[Place], list[Place]]:
         key = (asset.nation, asset.kind)
@@ -316,6 +318,39 @@ class _Searches:
             self._more[key] = third_country_candidates(self.plan, asset.nation, asset.kind,
                                                        usable)
         return self._usable[key], self._more[key]
+
+    def _crosses(self, a: Place, b: Place) -> bool:
+        """Whether a way from ``a`` to ``b`` crosses a passage some closure row names."""
+        key = (a.id, b.id)
+        hit = self._crossing.get(key)
+        if hit is None:
+            hit = self._crossing[key] = any(direction(w, a, b) for w in
+                                            {c.behind for c in closures()})
+        return hit
+
+    def _open(self, nation: str, o: Place, d: Place, depart: dt.datetime, usable: list,
+              more: list, window: list) -> tuple[list, list]:
+        """The stops a warship of ``nation`` sailing ``o -> d`` can use by the passage
+        closures in force at ``depart`` for good (no end date): a stop behind a passage it
+        may not enter (coming from outside), or leave (going on outside), is a dead end.
+        Only pruning: a hop is still refused on its own (``advice``). ``window`` is narrowed
+        to the departures with the same closures in force."""
+        t_s = depart.timestamp()
+        rows = tuple(c for c in closures() if c.end is None and c.start.timestamp() <= t_s)
+        later = [c.start.timestamp() for c in closures() if c.start.timestamp() > t_s]
+        window[0] = max([window[0]] + [c.start.timestamp() for c in rows])
+        window[1] = min([window[1]] + later)
+        if not rows:
+            return usable, more
+        key = (nation, o.id, d.id, rows)
+        if key not in self._open_memo:
+            def dead(stop: Place) -> bool:
+                return any(c is not None and c.severity == "error" and c.end is None for c in (
+                    closure_for(nation, o, stop, depart)[0],
+                    closure_for(nation, stop, d, depart)[0]))
+            self._open_memo[key] = ([p for p in usable if not dead(p)],
+                                    [p for p in more if not dead(p)])
+        return self._open_memo[key]
 
     def advice(self, asset, call_from, call_to, range_km: float, depart: dt.datetime):
         """``(chain at usable places or None, chain opened by third-country places or
@@ -339,7 +374,7 @@ class _Searches:
 
         def hop(a: Place, b: Place, after_km: float):
             off_s = after_km / asset.speed_kmh * 3600.0
-            if asset.kind == "warship":  # a passage closed to it: no stop behind it
+            if asset.kind == "warship" and self._crosses(a, b):  # a passage closed to it
                 shut, lo, hi = closure_for(asset.nation, a, b, _EPOCH + dt.timedelta(
                     seconds=t_s + off_s))
                 window[0], window[1] = max(window[0], lo - off_s), min(window[1], hi - off_s)
@@ -352,6 +387,8 @@ class _Searches:
             return r
 
         usable, more = self._candidates(asset)
+        if asset.kind == "warship":
+            usable, more = self._open(asset.nation, o, d, depart, usable, more, window)
         found = chain_to(o, d, range_km, usable, hop, max_stops=MAX_STOPS)
         opened = None
         if found is None and more:

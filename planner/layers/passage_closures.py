@@ -23,7 +23,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from planner.core.caches import once
+from planner.core.caches import cached, once
 from planner.core.paths import geodata_path
 
 CLOSURES_FILE = "passage_closures.csv"
@@ -77,9 +77,16 @@ def closures() -> tuple[Closure, ...]:
     return tuple(out)
 
 
+@cached("layers.passage_closures.behind", maxsize=65536)
 def behind(water: str, lat: float, lon: float) -> bool:
     """Whether a point lies in the water ``water`` (a key of :data:`BEHIND`)."""
     return any(x0 <= lon <= x1 and y0 <= lat <= y1 for x0, y0, x1, y1 in BEHIND[water])
+
+
+@once("layers.passage_closures._waters")
+def _waters() -> tuple[str, ...]:
+    """The waters behind the passages of the rows."""
+    return tuple(dict.fromkeys(c.behind for c in closures()))
 
 
 def direction(water: str, a, b) -> str | None:
@@ -97,12 +104,14 @@ def closure_for(nation: str | None, a, b, when: dt.datetime | None
     ``when`` (UTC; None: any time, the rows in force now and later count), with the window
     of departures (epoch seconds) in which that answer holds. A nation's own row wins over
     the ``*`` row of the same passage and direction."""
+    ways = {w: direction(w, a, b) for w in _waters()}
+    if not any(ways.values()):  # the way crosses no closable passage: the common case
+        return None, -math.inf, math.inf
     lo, hi = -math.inf, math.inf
     t_s = when.timestamp() if when is not None else None
     found = None
     for c in closures():
-        way = direction(c.behind, a, b)
-        if way != c.direction:
+        if ways[c.behind] != c.direction:
             continue
         if c.nations and nation not in c.nations:
             continue

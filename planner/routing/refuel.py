@@ -205,6 +205,7 @@ def chain_to(origin: Place, target: Place, range_km: float, candidates: Sequence
         geo = geodesic_km_many(np.repeat(lats, n_ids), np.repeat(lons, n_ids),
                                np.tile(lats, n_ids), np.tile(lons, n_ids)
                                ).reshape(n_ids, n_ids)
+        geo_km = geo.tolist()
         # a hair off the bounds: rounding must never cut a chain
         floor_km = (geo / GEODESIC_SLACK * (1 - 1e-9)).tolist()
         near = (geo <= reach_km * (1 + 1e-9) + 1e-6).tolist()
@@ -216,9 +217,8 @@ def chain_to(origin: Place, target: Place, range_km: float, candidates: Sequence
     hop_cache: dict[tuple[str, str, float], Route | None] = {}
 
     def hop(a: Place, b: Place, after_km: float) -> Route | None:
-        if geodesic_bound and (geodesic_km(a.lat, a.lon, b.lat, b.lon)
-                               > range_km * GEODESIC_SLACK):
-            return None
+        if geodesic_bound and geo_km[at[a.id]][at[b.id]] > range_km * GEODESIC_SLACK:
+            return None  # the geodesic of the pair, as worked out above
         key = (a.id, b.id, round(after_km, 3))
         if key not in hop_cache:
             try:
