@@ -91,3 +91,12 @@ def test_strftime_many_equals_pandas(fmt, unit):
                   naive.tz_localize("UTC").tz_convert("Asia/Kolkata"),
                   naive.tz_localize("UTC").insert(3, pd.NaT)):
         assert strftime_many(times, fmt) == list(times.strftime(fmt)), (unit, times.tz)
+
+
+def test_utc_day_reads_a_data_files_date_as_utc_midnight():
+    import datetime as dt
+
+    from planner.core.units import utc_day
+
+    assert utc_day(" 2025-04-24 ") == dt.datetime(2025, 4, 24, tzinfo=dt.UTC)
+    assert utc_day("") is None and utc_day("   ") is None

@@ -67,6 +67,12 @@ def to_datetime(t: Any) -> dt.datetime | None:
     return None if ts is None else ts.floor("s").to_pydatetime()
 
 
+def utc_day(text: str) -> dt.datetime | None:
+    """``YYYY-MM-DD`` (a data file's date) as UTC midnight; blank gives None."""
+    text = text.strip()
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC) if text else None
+
+
 def utc_midnight(d: dt.date) -> dt.datetime:
     """00:00 UTC on a date."""
     return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from planner.core.caches import once
 from planner.core.paths import geodata_path
+from planner.core.units import utc_day
 
 CLOSURES_FILE = "airspace_closures.csv"
 
@@ -37,11 +38,6 @@ class AirClosure:
     source: str
 
 
-def _utc(day: str) -> dt.datetime | None:
-    day = day.strip()
-    return dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC) if day else None
-
-
 @once("layers.airspace_closures.closures")
 def air_closures() -> tuple[AirClosure, ...]:
     """Every row of ``geodata/airspace_closures.csv``."""
@@ -49,7 +45,7 @@ def air_closures() -> tuple[AirClosure, ...]:
         return tuple(AirClosure(
             r["country"].strip().upper(),
             tuple(n.strip().upper() for n in r["nations"].split(";") if n.strip()),
-            _utc(r["from"]), _utc(r["to"]), r["rule"], r["text"], r["source"])
+            utc_day(r["from"]), utc_day(r["to"]), r["rule"], r["text"], r["source"])
             for r in csv.DictReader(fh))
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from planner.core.caches import cached, once
 from planner.core.paths import geodata_path
+from planner.core.units import utc_day
 
 CLOSURES_FILE = "passage_closures.csv"
 
@@ -58,11 +59,6 @@ class Closure:
     source: str
 
 
-def _utc(day: str) -> dt.datetime | None:
-    day = day.strip()
-    return dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC) if day else None
-
-
 @once("layers.passage_closures.closures")
 def closures() -> tuple[Closure, ...]:
     """Every row of ``geodata/passage_closures.csv``."""
@@ -73,7 +69,7 @@ def closures() -> tuple[Closure, ...]:
         nations = () if r["nations"].strip() == "*" else tuple(
             n.strip().upper() for n in r["nations"].split(";") if n.strip())
         out.append(Closure(r["passage"], r["behind"], nations, r["direction"], r["severity"],
-                           _utc(r["from"]), _utc(r["to"]), r["rule"], r["text"], r["source"]))
+                           utc_day(r["from"]), utc_day(r["to"]), r["rule"], r["text"], r["source"]))
     return tuple(out)
 
 
