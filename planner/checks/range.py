@@ -309,6 +309,7 @@ class _Searches:
         self._more: dict[tuple[str, str], list[Place]] = {}
         self._open_memo: dict[tuple, tuple[list[Place], list[Place]]] = {}
         self._crossing: dict[tuple[str, str], bool] = {}
+        self._floors: dict[tuple, dict[tuple[str, str], float | None]] = {}
 
     def _candidates(self, asset) -> tuple[list[Place], list[Place]]:
         key = (asset.nation, asset.kind)
@@ -318,6 +319,21 @@ class _Searches:
             self._more[key] = third_country_candidates(self.plan, asset.nation, asset.kind,
                                                        usable)
         return self._usable[key], self._more[key]
+
+    def _floor_fn(self, asset, call_to):
+        """A lower bound (km) of any hop between two catalogue ports for ``asset`` with the
+        call's options: the hop table's shortest sea way (no way: infinite), None for a
+        pair the table does not hold (:func:`~planner.routing.refuel.chain_to`)."""
+        key = (asset.nation, tuple(call_to.avoid), call_to.waters)
+        memo = self._floors.setdefault(key, {})
+
+        def floor(a: Place, b: Place) -> float | None:
+            pair = (a.id, b.id)
+            if pair not in memo:
+                row = hop_table.entry(a, b, asset.nation, call_to.avoid, call_to.waters)
+                memo[pair] = None if row is None else (math.inf if row.km is None else row.km)
+            return memo[pair]
+        return floor
 
     def _crosses(self, a: Place, b: Place) -> bool:
         """Whether a way from ``a`` to ``b`` crosses a passage some closure row names."""
@@ -389,10 +405,12 @@ class _Searches:
         usable, more = self._candidates(asset)
         if asset.kind == "warship":
             usable, more = self._open(asset.nation, o, d, depart, usable, more, window)
-        found = chain_to(o, d, range_km, usable, hop, max_stops=MAX_STOPS)
+        floor = self._floor_fn(asset, call_to) if asset.kind == "warship" else None
+        found = chain_to(o, d, range_km, usable, hop, max_stops=MAX_STOPS, floor_fn=floor)
         opened = None
         if found is None and more:
-            opened = chain_to(o, d, range_km, usable, hop, max_stops=MAX_STOPS, extra=more)
+            opened = chain_to(o, d, range_km, usable, hop, max_stops=MAX_STOPS, extra=more,
+                              floor_fn=floor)
         if window[0] < window[1]:
             entries.append((window[0], window[1], found, opened))
         return found, opened

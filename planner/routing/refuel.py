@@ -161,7 +161,8 @@ def chains(origin: Place, range_km: float, candidates: Sequence[Place], hop_fn: 
 
 def chain_to(origin: Place, target: Place, range_km: float, candidates: Sequence[Place],
              hop_fn: HopFn, *, max_stops: int = 4, extra: Sequence[Place] = (),
-             geodesic_bound: bool = True) -> Chain | None:
+             geodesic_bound: bool = True,
+             floor_fn: Callable[[Place, Place], float | None] | None = None) -> Chain | None:
     """``chains(...).get(target.id)`` for one target, routing only the hops that can decide
     it (issue 16).
 
@@ -188,6 +189,12 @@ def chain_to(origin: Place, target: Place, range_km: float, candidates: Sequence
 
     So the labels worked out, the hops routed (a subset of those :func:`chains` routes, each
     at the same ``after_km``) and the chain chosen are the full search's.
+
+    ``floor_fn(a, b)``, with ``geodesic_bound``, is a tighter lower bound of one hop
+    ``a -> b`` (km; None: none known), e.g. the routed length between two catalogue ports
+    in the hop table: it bounds that hop only (a hop's last leg in the bounds above, and
+    which pairs may hop at all), never a chain of hops (routed lengths need not obey the
+    triangle inequality: each hop frees its own ends' waters), which keeps the geodesic's.
     """
     if target.id == origin.id:
         return None
@@ -207,18 +214,32 @@ def chain_to(origin: Place, target: Place, range_km: float, candidates: Sequence
                                ).reshape(n_ids, n_ids)
         geo_km = geo.tolist()
         # a hair off the bounds: rounding must never cut a chain
-        floor_km = (geo / GEODESIC_SLACK * (1 - 1e-9)).tolist()
-        near = (geo <= reach_km * (1 + 1e-9) + 1e-6).tolist()
+        floor = geo / GEODESIC_SLACK * (1 - 1e-9)
+        chain_floor = floor[at[origin.id]].tolist()  # of a whole chain: the geodesic's only
+        near_a = geo <= reach_km * (1 + 1e-9) + 1e-6
+        tight = np.zeros_like(geo)
+        if floor_fn is not None:
+            places = list(nodes.values())
+            for i, a in enumerate(places):
+                for j, b in enumerate(places):
+                    if i != j and (km := floor_fn(a, b)) is not None:
+                        tight[i, j] = km
+            floor = np.maximum(floor, tight * (1 - 1e-9))
+            near_a &= tight <= range_km * (1 + 1e-9) + 1e-6
+        floor_km = floor.tolist()  # of one hop
+        near = near_a.tolist()
         from_origin = geo[at[origin.id]].tolist()
     else:  # hop_fn may beat the geodesic: every pair may hop, at any length
         floor_km = [[0.0] * len(ids) for _ in ids]
         near = [[True] * len(ids) for _ in ids]
         from_origin = [0.0] * len(ids)
+        chain_floor = from_origin
     hop_cache: dict[tuple[str, str, float], Route | None] = {}
 
     def hop(a: Place, b: Place, after_km: float) -> Route | None:
-        if geodesic_bound and geo_km[at[a.id]][at[b.id]] > range_km * GEODESIC_SLACK:
-            return None  # the geodesic of the pair, as worked out above
+        if geodesic_bound and (geo_km[at[a.id]][at[b.id]] > range_km * GEODESIC_SLACK
+                               or not near[at[a.id]][at[b.id]]):
+            return None  # the bounds of the pair, as worked out above
         key = (a.id, b.id, round(after_km, 3))
         if key not in hop_cache:
             try:
@@ -248,7 +269,7 @@ def chain_to(origin: Place, target: Place, range_km: float, candidates: Sequence
             preds = [(0, 0.0, origin.id)]
         else:
             preds = sorted(
-                (penalty.get(x, 0), floor_km[at[origin.id]][at[x]] + floor_km[at[x]][iy], x)
+                (penalty.get(x, 0), chain_floor[at[x]] + floor_km[at[x]][iy], x)
                 for x in stops if x != y and near[at[x]][iy] and hops_allow(x, n - 1)
                 and penalty.get(x, 0) < budget)
         best: tuple[int, float] | None = None
