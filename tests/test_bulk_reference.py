@@ -199,6 +199,14 @@ def _reference_leg(leg, i, rows, register) -> list[Finding]:
             host=states[0], nation=leg.nation, start=to_datetime(entry), end=to_datetime(exit_),
             value=round(inside_nm, 1), unit="nm", assets=[leg.asset], leg=i,
             extra={"strait": strait, "states": states}))
+        if cx.STRAIT_BY_KEY[strait].regime == "montreux":  # art. 13: notified beforehand
+            c = cx.clearance_finding(
+                states[0], "warship", "strait_transit", entry, nation=leg.nation,
+                asset=leg.asset, register=register, leg=i,
+                what=f"transit of the {cx.STRAIT_BY_KEY[strait].name.removeprefix('the ')} "
+                     f"on {name}")
+            if c:
+                out.append(c)
     return out
 
 

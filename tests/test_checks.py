@@ -600,3 +600,25 @@ def test_corridor_straits_are_innocent_passage_where_a_route_enters_the_sea():
     twn = [f for f in shortest if f.host == "TWN"]
     assert twn and all(f.severity == "warning" and "innocent passage" in f.message
                        and "transit passage" not in f.message for f in twn)
+
+
+def test_turkish_straits_transit_is_notified_eight_days_ahead():
+    """Montreux Convention art. 13: the transit of vessels of war is preceded by a
+    notification to the Turkish Government through the diplomatic channel, normally eight
+    days ahead. A Russian warship returning to Novorossiysk (its base: art. 19 lets it pass)."""
+    ship = {"id": "essen", "nation": "RUS", "kind": "warship", "crew": 200, "speed_kn": 14,
+            "range_nm": 4850, "itinerary": [{"at": "mumbai", "depart": "2027-03-20T06:00Z"},
+                                            {"at": "novorossiysk", "purpose": "other"}]}
+    rep = Plan.from_dict({"name": "home", "horizon_end": "2027-06-30",
+                          "assets": [ship]}).check()
+    transit = next(f for f in rep.finding_list if f.extra.get("strait") == "turkish-straits"
+                   and f.severity == "info")
+    (notice,) = [f for f in rep.finding_list if f.code == "CLEARANCE"
+                 and f.extra.get("event") == "strait_transit"]
+    assert notice.host == "TUR" and notice.extra["rule"] == "notice"
+    assert notice.start == transit.start
+    assert notice.extra["file_by"] == (transit.start - dt.timedelta(days=8)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    assert "Montreux" in notice.extra.get("source", "") + notice.message + str(notice.extra)
+    line = next(x for x in rep.to_text().splitlines() if x.startswith("  TUR (T"))
+    assert "under the Montreux Convention" in line and "file by" in line  # one line

@@ -302,7 +302,11 @@ class _Template:
                         f" ({inside_nm:,.0f} nm inside the territorial seas of "
                         f"{', '.join(states)}): {REGIME_TEXT[STRAIT_BY_KEY[strait].regime]}",
                         states[0], round(inside_nm, 1), "nm", seg,
-                        {"strait": strait, "states": list(states)}, None))
+                        {"strait": strait, "states": list(states)},
+                        # Montreux art. 13: the transit is notified to Turkey beforehand
+                        ("warship", "strait_transit",
+                         f"transit of the {STRAIT_BY_KEY[strait].name.removeprefix('the ')} "
+                         f"on {name}") if STRAIT_BY_KEY[strait].regime == "montreux" else None))
         self._pieces[name] = out
         return out
 

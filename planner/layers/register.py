@@ -39,7 +39,8 @@ RULE_TEXT = {"none": "no notice or authorization required",
              "authorization": "prior authorization (permission) required",
              "unknown": "no public rule found; ask the desk officer"}
 ASSET_KINDS = ("warship", "aircraft", "any")
-EVENTS = ("territorial_sea", "overflight", "port_call", "nsr_transit", "landing")
+EVENTS = ("territorial_sea", "overflight", "port_call", "nsr_transit", "landing",
+          "strait_transit")
 DEFAULT_COUNTRY = "*"
 
 

@@ -149,6 +149,14 @@ def owed_by_country(findings: Iterable[Finding]) -> list[Owed]:
                                       o.country))
 
 
+def _notified_strait(f: Finding, iso: str) -> str | None:
+    """The strait a ``strait_transit`` notice is for (the Montreux strait of its country),
+    so that it shares the strait's crossing line."""
+    if f.code != "CLEARANCE" or (f.extra or {}).get("event") != "strait_transit":
+        return None
+    return next((s.key for s in STRAITS if s.regime == "montreux" and iso in s.states), None)
+
+
 def _crossing_country(f: Finding) -> str:
     e = f.extra or {}
     return str(e.get("country") or f.host or "?")
@@ -177,7 +185,7 @@ def build_brief(report) -> Brief:
         if f.code in CROSSING_CODES and f.severity != "error" and not (
                 f.extra or {}).get("closed_by"):
             iso = _crossing_country(f)
-            strait = (f.extra or {}).get("strait")
+            strait = (f.extra or {}).get("strait") or _notified_strait(f, iso)
             if strait:  # transit passage: one line per strait, its states named
                 iso = ", ".join((f.extra or {}).get("states") or [iso])
             if leg is not None:
