@@ -79,3 +79,18 @@ def test_route_command_agrees_with_the_check(relos):
     before = relos("route", "hindon", "chkalovsky", "--mode", "air", "--nation", "IND",
                    "--date", "2024-09-01")
     assert "routed round" not in before.stdout and "PAK" in before.stdout
+
+
+def test_range_is_judged_on_the_way_the_leg_can_fly_on_its_date():
+    """A 4,400 km aircraft on Hindon - Chkalovsky: over Pakistan (2024, the 4,327 km
+    geodesic) it makes it; round Pakistan (2026, 4,467 km) it does not, and the two legs of
+    one route at two dates share no search."""
+    def short(aid, depart):
+        return {**_flight("IND", depart), "id": aid, "range_km": 4400}
+
+    rep = _check(short("early", "2024-09-01T02:00Z"), short("late", "2026-09-01T02:00Z"))
+    rng = {f.assets[0]: f for f in rep.finding_list if f.code == "RANGE"}
+    legs = rep.legs.set_index("asset")
+    assert legs.loc["early", "distance_km"] < 4400 < legs.loc["late", "distance_km"]
+    assert set(rng) == {"late"}
+    assert rng["late"].value == round(legs.loc["late", "distance_km"], 1)

@@ -20,6 +20,7 @@ import pandas as pd
 from planner.checks.registry import CheckContext, register
 from planner.checks.tankers import TankerIndex
 from planner.core.units import KM_PER_NM, fmt_minute, iso_z, to_datetime
+from planner.layers.airspace_closures import closed_to
 from planner.layers.catalogue import Place, facilities, resolve_place
 from planner.layers.passage_closures import closure_for, closures, direction
 from planner.layers.register import file_by, lead_days
@@ -372,9 +373,13 @@ class _Searches:
         """``(chain at usable places or None, chain opened by third-country places or
         None)`` for a leg leaving at ``depart``."""
         o, d = call_from.place, call_to.place
+        # an aircraft's hops keep out of the airspace closed to its nation at the departure:
+        # hops are shared only between departures with the same closures in force
+        shut, shut_lo, shut_hi = (closed_to(asset.nation, depart) if asset.kind != "warship"
+                                  else ((), -math.inf, math.inf))
         route_key = (asset.kind, asset.nation, asset.ice_class, asset.speed_kmh,
                      tuple(call_to.avoid), tuple(call_to.deny), call_to.waters,
-                     call_to.escort is not None)
+                     call_to.escort is not None, shut)
         key = (*route_key, float(range_km), o.id, d.id)
         t_s = (depart - _EPOCH).total_seconds()
         entries = self._groups.setdefault(key, [])
@@ -385,7 +390,7 @@ class _Searches:
             self._timing[route_key] = HopTiming(asset, call_to.avoid, call_to.waters,
                                                 call_to.escort)
         timing = self._timing[route_key]
-        window = [-math.inf, math.inf]
+        window = [shut_lo, shut_hi]
         routed = hop_router(asset, call_to, depart)
 
         def hop(a: Place, b: Place, after_km: float):
