@@ -20,7 +20,7 @@ import numpy as np
 from planner.checks.registry import CheckContext, register
 from planner.core.units import fmt_minute, to_datetime
 from planner.layers.geodesy import geodesic_km_many
-from planner.layers.passage_closures import closure_for, direction
+from planner.layers.passage_closures import closure_for, closures, direction
 from planner.layers.straits import STRAITS
 from planner.model.findings import Finding
 
@@ -37,6 +37,7 @@ def passage_findings(plan, schedule) -> list[Finding]:
     by_id = {a.id: a for a in plan.assets}
     cols = [legs[c].tolist() for c in ("kind", "asset", "seq", "depart", "route", "sail_kmh")]
     crossing: dict[tuple[int, int], bool] = {}  # (origin, destination) by identity
+    waters = {c.behind for c in closures()}
     out: list[Finding] = []
     for i, (kind, aid, seq, depart, route, sail_kmh) in enumerate(zip(*cols, strict=True)):
         if kind != "warship":
@@ -45,7 +46,7 @@ def passage_findings(plan, schedule) -> list[Finding]:
         frm, to = asset.itinerary[seq - 1], asset.itinerary[seq]
         key = (id(frm.place), id(to.place))
         if key not in crossing:
-            crossing[key] = direction("black-sea", frm.place, to.place) is not None
+            crossing[key] = any(direction(w, frm.place, to.place) for w in waters)
         if not crossing[key]:
             continue
         when = to_datetime(depart)
