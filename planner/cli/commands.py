@@ -131,6 +131,7 @@ def _split(text: str) -> tuple[str, ...]:
 def cmd_route(args) -> int:
     from planner.layers.catalogue import UnknownPlace
 
+    shut: tuple = ()  # airspace closed to --nation (air only)
     try:
         if args.mode == "sea":
             from planner.layers.sea_network import PASSAGES
@@ -156,7 +157,7 @@ def cmd_route(args) -> int:
     closed = _route_closure(args) if args.mode == "sea" else None
     if args.format == "json":
         out = route.to_json()
-        if args.mode != "sea" and shut:  # an extension: only where a closure applies
+        if shut:  # an extension: only where a closure applies
             out["closed_airspace"] = [{"country": c.country, "rule": c.rule, "text": c.text,
                                        "source": c.source} for c in shut]
         if closed is not None:  # an extension: only where a closure applies
@@ -177,9 +178,8 @@ def cmd_route(args) -> int:
         print(f"strait: {strait}")
     for note in route.notes:
         print(f"note: {note}")
-    if args.mode != "sea":
-        for c in shut:
-            print(f"note: routed round {c.country}: {c.text}")
+    for c in shut:
+        print(f"note: routed round {c.country}: {c.text}")
     if closed is not None:
         print(f"{closed.severity}: a warship{' of ' + args.nation if args.nation else ''} "
               f"may not make this passage ("
