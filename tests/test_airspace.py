@@ -94,3 +94,15 @@ def test_range_is_judged_on_the_way_the_leg_can_fly_on_its_date():
     assert legs.loc["early", "distance_km"] < 4400 < legs.loc["late", "distance_km"]
     assert set(rng) == {"late"}
     assert rng["late"].value == round(legs.loc["late", "distance_km"], 1)
+
+
+def test_python_air_route_with_nation_routes_as_the_plan_does():
+    from planner import air_route
+
+    rep = _check(_flight("IND", "2026-09-01T02:00Z"))
+    r = air_route("hindon", "chkalovsky", nation="IND", date="2026-09-01T02:00Z")
+    assert abs(r.distance_km - rep.legs.iloc[0]["distance_km"]) < 1e-6
+    assert "PAK" not in r.countries and any(n.startswith("routed round PAK") for n in r.notes)
+    plain = air_route("hindon", "chkalovsky")
+    assert "PAK" in plain.countries and not any("routed round" in n for n in plain.notes)
+    assert "PAK" in air_route("hindon", "chkalovsky", nation="IND", date="2024-09-01").countries

@@ -150,8 +150,8 @@ def cmd_route(args) -> int:
             from planner.routing.air import air_route
 
             shut = _air_closures(args)
-            route = air_route(args.origin, args.destination,
-                              deny=_split(args.deny) + tuple(c.country for c in shut))
+            route = air_route(args.origin, args.destination, deny=_split(args.deny),
+                              nation=args.nation, date=args.date)
     except (UnknownPlace, ValueError) as exc:
         raise BadInput(str(exc)) from None
     closed = _route_closure(args) if args.mode == "sea" else None
@@ -178,8 +178,6 @@ def cmd_route(args) -> int:
         print(f"strait: {strait}")
     for note in route.notes:
         print(f"note: {note}")
-    for c in shut:
-        print(f"note: routed round {c.country}: {c.text}")
     if closed is not None:
         print(f"{closed.severity}: a warship{' of ' + args.nation if args.nation else ''} "
               f"may not make this passage ("

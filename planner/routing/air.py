@@ -12,6 +12,7 @@ countries' land and 12 nm territorial sea, and is never shorter than the direct 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy as np
 import shapely
@@ -20,6 +21,8 @@ from scipy.sparse.csgraph import dijkstra
 from shapely.affinity import translate
 
 from planner.core.caches import cached, once
+from planner.core.units import to_datetime
+from planner.layers.airspace_closures import closed_to
 from planner.layers.catalogue import Place, resolve_place
 from planner.layers.geodesy import GEOD, line_length_km, prepare_shared, unwrap_lons
 from planner.layers.territory import country_at, crossings_table, load_territory
@@ -178,17 +181,26 @@ def _detour(o: Place, d: Place, codes: tuple[str, ...]) -> tuple[np.ndarray, np.
 
 def air_route(origin: str | tuple[float, float] | Place,
               destination: str | tuple[float, float] | Place,
-              *, deny: Iterable[str] = ()) -> Route:
+              *, deny: Iterable[str] = (), nation: str | None = None, date=None) -> Route:
     """The air route between two places (catalogue id, ``"lat,lon"`` or ``(lat, lon)``).
 
     Without ``deny`` it is the WGS84 geodesic, densified every ``STEP_KM`` at most. With
     ``deny`` (ISO3 codes) it is the shortest path that stays out of those countries'
     sovereign areas (land + 12 nm); raises :class:`NoRoute` if the origin or destination lies
     inside one of them or no way round exists. ``countries`` lists the sovereign areas
-    crossed, in order.
+    crossed, in order. With ``nation`` (the aircraft's, ISO3), the countries whose airspace is
+    closed to it by NOTAM at ``date`` (the departure; without one, the closures still in
+    force) are denied too, and a note names each (:mod:`planner.layers.airspace_closures`),
+    as a plan's leg is routed.
     """
     o, d = resolve_place(origin), resolve_place(destination)
-    return _air_route_cached(o, d, _deny_codes(deny))
+    shut = closed_to(str(nation).strip().upper(), to_datetime(date) if date is not None
+                     else None)[0] if nation else ()
+    route = _air_route_cached(o, d, _deny_codes(tuple(deny) + tuple(c.country for c in shut)))
+    if not shut:
+        return route
+    return replace(route, notes=route.notes + tuple(
+        f"routed round {c.country}: {c.text}" for c in shut))
 
 
 @cached("routing.air._air_route_cached", maxsize=65536)
