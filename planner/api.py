@@ -42,9 +42,27 @@ def sea_route(origin, destination, *args, ice_calendar=None, **kwargs):
     """:func:`planner.routing.sea.sea_route` (CONTRACT section 5), with ``ice_calendar``: a CSV
     path (``area, month, ice``) replacing the shipped typical-ice calendar of the NSR for this
     route (a planning assumption either way; the ice type in force is the official forecast's).
+    A warship's way into or out of the Black Sea while the Turkish Straits are closed to it
+    (``nation`` and ``date`` given as keywords; :mod:`planner.layers.passage_closures`) is
+    routed all the same and a note names the closure, as ``relos route`` prints it.
     """
+    from dataclasses import replace
+
+    from planner.core.units import to_datetime
+    from planner.layers.catalogue import resolve_place
     from planner.layers.nsr_rules import ice_calendar_in_force
+    from planner.layers.passage_closures import closure_for
     from planner.routing.sea import sea_route as _sea_route
 
     with ice_calendar_in_force(ice_calendar):
-        return _sea_route(origin, destination, *args, **kwargs)
+        route = _sea_route(origin, destination, *args, **kwargs)
+    nation, date = kwargs.get("nation"), kwargs.get("date")
+    shut, _, _ = closure_for(str(nation).strip().upper() if nation else None,
+                             resolve_place(origin), resolve_place(destination),
+                             to_datetime(date) if date is not None else None)
+    if shut is None:
+        return route
+    return replace(route, notes=route.notes + (
+        f"{shut.severity}: a warship{' of ' + str(nation).upper() if nation else ''} may not "
+        f"make this passage ({'entering' if shut.direction == 'enter' else 'leaving'} the "
+        f"Black Sea): {shut.text}",))

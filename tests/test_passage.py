@@ -116,3 +116,16 @@ def test_text_report_gives_the_warning_its_own_line_under_the_leg():
                    and f.severity == "info")
     # the crossing line is the one transit notice's: its entry time, no span to the closure's
     assert f"entering {transit.start:%Y-%m-%d %H:%M}Z; clearance" in tur
+
+
+def test_python_sea_route_notes_the_closure_as_the_cli_prints_it(relos):
+    from planner import sea_route
+
+    r = sea_route("novorossiysk", "mumbai", nation="RUS", date="2027-03-01")
+    assert "bosporus" in r.passages  # routed all the same
+    note = next(n for n in r.notes if "may not make this passage" in n)
+    cli = relos("route", "novorossiysk", "mumbai", "--nation", "RUS", "--date", "2027-03-01")
+    assert note in cli.stdout
+    assert not any("may not" in n for n in sea_route("mumbai", "singapore", nation="IND").notes)
+    assert not any("may not" in n for n in sea_route("novorossiysk", "mumbai", nation="RUS",
+                                                     date="2021-06-01").notes)
