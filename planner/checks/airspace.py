@@ -9,9 +9,11 @@ direct way sees why the leg is longer and which countries it crosses instead.
 
 from __future__ import annotations
 
+import numpy as np
+
 from planner.checks.registry import CheckContext, register
 from planner.core.units import to_datetime
-from planner.layers.airspace_closures import closed_to
+from planner.layers.airspace_closures import air_closures, closed_to
 from planner.layers.countries import country_name
 from planner.model.findings import Finding
 from planner.routing.air import air_route
@@ -24,12 +26,14 @@ def airspace_findings(plan, schedule) -> list[Finding]:
     if not len(legs):
         return []
     by_id = {a.id: a for a in plan.assets}
-    cols = [legs[c].tolist() for c in ("kind", "asset", "seq", "depart", "arrive", "route")]
+    rows = np.flatnonzero(legs["kind"].to_numpy() == "aircraft")
+    if not len(rows) or not air_closures():
+        return []
+    sub = legs.iloc[rows]
+    cols = [sub[c].tolist() for c in ("asset", "seq", "depart", "arrive", "route")]
     memo: dict[tuple, tuple] = {}
     out: list[Finding] = []
-    for i, (kind, aid, seq, depart, arrive, route) in enumerate(zip(*cols, strict=True)):
-        if kind != "aircraft":
-            continue
+    for i, aid, seq, depart, arrive, route in zip(rows.tolist(), *cols, strict=True):
         asset = by_id[aid]
         when = to_datetime(depart)
         shut, _, _ = closed_to(asset.nation, when)

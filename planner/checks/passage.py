@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 
 from planner.checks.registry import CheckContext, register
 from planner.core.units import fmt_minute, to_datetime
@@ -35,20 +36,31 @@ def passage_findings(plan, schedule) -> list[Finding]:
     if not len(legs):
         return []
     by_id = {a.id: a for a in plan.assets}
-    cols = [legs[c].tolist() for c in ("kind", "asset", "seq", "depart", "route", "sail_kmh")]
-    crossing: dict[tuple[int, int], bool] = {}  # (origin, destination) by identity
     waters = {c.behind for c in closures()}
+    # the warship legs between places on the two sides of a passage, found per pair of
+    # place ids (a plan resolves each id to one place) before any row is read
+    ship = np.flatnonzero(legs["kind"].to_numpy() == "warship")
+    if not len(ship) or not waters:
+        return []
+    pairs = pd.MultiIndex.from_arrays([legs["from"].to_numpy()[ship], legs["to"].to_numpy()[ship]])
+    codes, uniques = pd.factorize(pairs)
+    first = np.full(len(uniques), -1)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # a row of each pair
+    assets, seqs = legs["asset"].to_numpy(), legs["seq"].to_numpy()
+    crosses = np.zeros(len(uniques), bool)
+    for k, row in enumerate(ship[first].tolist()):
+        asset = by_id[assets[row]]
+        frm, to = asset.itinerary[seqs[row] - 1], asset.itinerary[seqs[row]]
+        crosses[k] = any(direction(w, frm.place, to.place) for w in waters)
+    rows = ship[crosses[codes]]
+    if not len(rows):
+        return []
+    sub = legs.iloc[rows]
+    cols = [sub[c].tolist() for c in ("asset", "seq", "depart", "route", "sail_kmh")]
     out: list[Finding] = []
-    for i, (kind, aid, seq, depart, route, sail_kmh) in enumerate(zip(*cols, strict=True)):
-        if kind != "warship":
-            continue
+    for i, aid, seq, depart, route, sail_kmh in zip(rows.tolist(), *cols, strict=True):
         asset = by_id[aid]
         frm, to = asset.itinerary[seq - 1], asset.itinerary[seq]
-        key = (id(frm.place), id(to.place))
-        if key not in crossing:
-            crossing[key] = any(direction(w, frm.place, to.place) for w in waters)
-        if not crossing[key]:
-            continue
         when = to_datetime(depart)
         closure, _, _ = closure_for(asset.nation, frm.place, to.place, when)
         if closure is None:
