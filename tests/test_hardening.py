@@ -267,6 +267,40 @@ def complete_html(text: str) -> bool:
 OLD_HTML = "<!DOCTYPE html><html><body>old map</body></html>\n"
 
 
+SIGTERM_IN_A_FINALIZER = """
+import signal, sys, time
+import planner.cli as cli
+
+class Finalized:
+    def __del__(self):  # SIGTERM handled here: Python can only print what the handler raises
+        signal.raise_signal(signal.SIGTERM)
+        time.sleep(0.01)
+
+def command(args):
+    Finalized()  # collected at once: the signal lands in its finalizer
+    time.sleep(5)
+    print("still running")
+    return 0
+
+cli.COMMANDS["facilities"] = command
+sys.exit(cli.main(["facilities"]))
+"""
+
+
+def test_sigterm_in_a_finalizer_still_ends_the_run_without_a_traceback():
+    """A SIGTERM that lands in a finalizer or a weakref callback (matplotlib's, under
+    test_interrupted_map_leaves_old_or_new_file) used to print "Exception ignored ...
+    Traceback ... SystemExit: 143" and run on; the CLI sends it again to end the run."""
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", SIGTERM_IN_A_FINALIZER], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr and "still running" not in proc.stdout
+    assert time.monotonic() - t0 < 4.5  # ended, not slept through
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
 def test_interrupted_map_leaves_old_or_new_file(tmp_path, sig):
     plan = write_yaml(tmp_path / "plan.yaml", SMALL_PLAN)

@@ -14,6 +14,7 @@ import gc
 import os
 import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -75,6 +76,22 @@ def _terminate(signum, frame):  # turn SIGTERM into a clean exit so temp files a
     raise SystemExit(128 + signum)
 
 
+def _unraisable(hook):
+    """``sys.unraisablehook`` for a run: a SIGTERM that lands in a finalizer or a weakref
+    callback (matplotlib's, say) raises its SystemExit where Python can only print it and go
+    on; the signal is sent again a moment later instead (from a timer thread: sent from here
+    it would be handled here), to end the run at an ordinary line."""
+    def on_unraisable(unraisable):
+        exc = unraisable.exc_value
+        if isinstance(exc, SystemExit) and exc.code == 128 + signal.SIGTERM:
+            again = threading.Timer(0.01, os.kill, (os.getpid(), signal.SIGTERM))
+            again.daemon = True
+            again.start()
+            return
+        hook(unraisable)
+    return on_unraisable
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``relos`` console script."""
     argv = sys.argv[1:] if argv is None else argv
@@ -88,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _terminate)
     except ValueError:  # not in the main thread
         pass
+    hook = sys.unraisablehook
+    sys.unraisablehook = _unraisable(hook)
     try:
         with _collector_for_a_run():
             calendar = getattr(args, "ice_calendar", None)
@@ -122,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except Exception as exc:  # no traceback reaches a user unless asked for
         return _internal(args, exc)
+    finally:
+        sys.unraisablehook = hook
 
 
 def run() -> None:
