@@ -226,3 +226,21 @@ def test_sea_area_network_isochrone():
     assert not area.intersects(Point(72.84, 19.05).buffer(1.0))  # Mumbai, ~3,300 km by sea
     with pytest.raises(ValueError):
         reach_area("visakhapatnam", 100.0, "rail")
+
+
+def test_drawn_sea_area_leaves_out_water_behind_a_closed_passage():
+    """As the table does: from Mumbai the Black Sea is shut to warships entering since
+    2022 (Türkiye), but not in 2021; a Russian warship at Novorossiysk reaches only the Black
+    Sea (Montreux art. 19: belligerents' warships may not pass out)."""
+    import shapely
+
+    black_sea, aegean = (35.0, 43.0), (25.0, 38.0)  # lon, lat: mid Black Sea; south Aegean
+    now = reach_area("mumbai", 9000, "sea", date="2026-06-01")
+    assert not shapely.intersects_xy(now, *black_sea)
+    assert shapely.intersects_xy(now, *aegean)
+    before = reach_area("mumbai", 9000, "sea", date="2021-06-01")
+    assert shapely.intersects_xy(before, *black_sea)
+    home = reach_area("novorossiysk", 3000, "sea", nation="RUS", date="2026-06-01")
+    assert shapely.intersects_xy(home, *black_sea) and not shapely.intersects_xy(home, *aegean)
+    assert shapely.intersects_xy(reach_area("novorossiysk", 3000, "sea", nation="IND",
+                                            date="2026-06-01"), *aegean)

@@ -23,6 +23,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from planner.core.caches import cached, once
 from planner.core.paths import geodata_path
 from planner.core.units import utc_day
@@ -79,6 +81,35 @@ def behind(water: str, lat: float, lon: float) -> bool:
     return any(x0 <= lon <= x1 and y0 <= lat <= y1 for x0, y0, x1, y1 in BEHIND[water])
 
 
+def behind_many(water: str, lats, lons):
+    """:func:`behind` of many points at once (a bool array)."""
+    lats, lons = np.asarray(lats, float), np.asarray(lons, float)
+    out = np.zeros(len(lats), bool)
+    for x0, y0, x1, y1 in BEHIND[water]:
+        out |= (lons >= x0) & (lons <= x1) & (lats >= y0) & (lats <= y1)
+    return out
+
+
+def shut_side(nation: str | None, origin, when: dt.datetime | None) -> dict[str, bool]:
+    """For each water behind a passage: True when a warship of ``nation`` at ``origin``
+    may not cross to the other side at ``when`` (an ``error`` closure: entering it from
+    outside, or leaving it from inside)."""
+    out = {}
+    for w in _waters():
+        x0, y0, x1, y1 = BEHIND[w][0]
+        inside = _Point((y0 + y1) / 2, (x0 + x1) / 2)
+        other = _Point(0.0, 0.0) if behind(w, origin.lat, origin.lon) else inside
+        c, _, _ = closure_for(nation, origin, other, when)
+        out[w] = c is not None and c.severity == "error"
+    return out
+
+
+@dataclass(frozen=True)
+class _Point:
+    lat: float
+    lon: float
+
+
 @once("layers.passage_closures._waters")
 def _waters() -> tuple[str, ...]:
     """The waters behind the passages of the rows."""
@@ -132,4 +163,5 @@ def closure_for(nation: str | None, a, b, when: dt.datetime | None
     return found, lo, hi
 
 
-__all__ = ["BLACK_SEA_BOXES", "Closure", "behind", "closure_for", "closures", "direction"]
+__all__ = ["BLACK_SEA_BOXES", "Closure", "behind", "behind_many", "closure_for", "closures",
+           "direction", "shut_side"]

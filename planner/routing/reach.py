@@ -3,6 +3,8 @@ reachable area (sea: network isochrone; air: geodesic range ring)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -16,7 +18,7 @@ from planner.layers import nsr
 from planner.layers.airspace_closures import closed_countries
 from planner.layers.catalogue import Place, facilities, resolve_place
 from planner.layers.geodesy import GEOD
-from planner.layers.passage_closures import closure_for
+from planner.layers.passage_closures import behind, behind_many, closure_for, shut_side
 from planner.routing.air import air_route
 from planner.routing.refuel import chains
 from planner.routing.route import Route
@@ -202,14 +204,25 @@ def _closed_seas(dist: np.ndarray, ok: np.ndarray, range_km: float, ice_class: s
 
 def sea_area(lat: float, lon: float, range_km: float, *, ice_class: str | None = None,
              date=None, speed_kn: float | None = None, escort: bool = False,
-             avoid: tuple[str, ...] = ()):
+             avoid: tuple[str, ...] = (), nation: str | None = None):
     """The part of the sea network within ``range_km`` of a point (network distance), as
     buffered lon/lat lines. With a ``date`` (departure) an NSR sea is left out when the ice
     rules (:func:`planner.layers.nsr.closures_of_runs`) close it to ``ice_class`` (default
-    ``none``) in a month the ship, sailing at ``speed_kn`` (default 14 kn), would be in it."""
+    ``none``) in a month the ship, sailing at ``speed_kn`` (default 14 kn), would be in it.
+    Water behind a passage closed to a warship of ``nation`` (the Black Sea, entered from
+    outside; the rest of the world, left from inside it) is left out, as the reachable
+    places are (:mod:`planner.layers.passage_closures`)."""
     net = network()
     mask = avoid_mask(avoid)
     ok = (net.mask & mask) == 0
+    when = to_datetime(date) if date is not None else None
+    for water, shut in shut_side(nation, SimpleNamespace(lat=lat, lon=lon), when).items():
+        if shut:
+            side = behind_many(water, net.lat, net.lon)
+            if not behind(water, lat, lon):
+                ok &= ~(side[net.u] | side[net.v])  # no edge touching the water behind
+            else:
+                ok &= side[net.u] & side[net.v]  # only the water behind
     snaps = _snap(lat, lon)
     dist = _network_km(snaps, ok, range_km)
     start = to_timestamp(date)
@@ -253,7 +266,7 @@ def sea_area(lat: float, lon: float, range_km: float, *, ice_class: str | None =
 
 def reach_area(origin, range_km: float, mode: str = "sea", *, ice_class: str | None = None,
                date=None, speed_kn: float | None = None, escort: bool = False,
-               avoid: tuple[str, ...] = ()):
+               avoid: tuple[str, ...] = (), nation: str | None = None):
     """Shapely lon/lat geometry of what is reachable without refuelling: the sea network
     isochrone (``mode="sea"``; with a ``date``, NSR seas closed to ``ice_class`` then are
     left out, as :func:`sea_area`) or the geodesic range ring (``mode="air"``)."""
@@ -262,7 +275,7 @@ def reach_area(origin, range_km: float, mode: str = "sea", *, ice_class: str | N
         return air_ring(o.lat, o.lon, range_km)
     if mode == "sea":
         return sea_area(o.lat, o.lon, range_km, ice_class=ice_class, date=date,
-                        speed_kn=speed_kn, escort=escort, avoid=avoid)
+                        speed_kn=speed_kn, escort=escort, avoid=avoid, nation=nation)
     raise ValueError(f"mode must be 'sea' or 'air', not {mode!r}")
 
 
