@@ -129,3 +129,13 @@ def test_python_sea_route_notes_the_closure_as_the_cli_prints_it(relos):
     assert not any("may not" in n for n in sea_route("mumbai", "singapore", nation="IND").notes)
     assert not any("may not" in n for n in sea_route("novorossiysk", "mumbai", nation="RUS",
                                                      date="2021-06-01").notes)
+
+
+def test_reach_with_a_nation_applies_its_own_rows(relos):
+    shut = relos("reach", "novorossiysk", "--range-nm", "2500", "--nation", "RUS")
+    assert shut.returncode == 0
+    assert shut.stdout.startswith("0 facilities within")  # nothing outside the Black Sea
+    assert "not reachable by a warship of RUS at any range:" in shut.stdout
+    home = relos("reach", "mumbai", "--range-nm", "4850", "--nation", "RUS")
+    assert "novorossiysk" in home.stdout.split("not reachable")[0]  # return to base: allowed
+    assert "port-said" in relos("reach", "novorossiysk", "--range-nm", "2500").stdout

@@ -245,7 +245,7 @@ def cmd_reach(args) -> int:
     except (UnknownPlace, ValueError) as exc:
         raise BadInput(str(exc)) from None
     season = {"ice_class": args.ice_class, "date": args.date, "speed_kn": args.speed_kn,
-              "escort": args.escort}
+              "escort": args.escort, "nation": args.nation}
     try:
         found = reach(origin, range_km, mode=args.mode, stops=args.stops, **season)
     except ValueError as exc:
@@ -269,13 +269,14 @@ def cmd_reach(args) -> int:
         if len(table):
             print(table.to_string(index=False))
         if args.mode == "sea":
-            _print_closed(origin, args.date)
+            _print_closed(origin, args.date, args.nation)
     return EXIT_OK
 
 
-def _print_closed(origin, date) -> None:
-    """The catalogue ports no warship may sail to from ``origin`` by a passage closed by a
-    coastal state (:mod:`planner.layers.passage_closures`), whatever its range."""
+def _print_closed(origin, date, nation: str | None = None) -> None:
+    """The catalogue ports no warship (of ``nation``) may sail to from ``origin`` by a
+    passage closed by a coastal state (:mod:`planner.layers.passage_closures`), whatever its
+    range."""
     from planner.core.units import to_datetime
     from planner.layers.catalogue import facilities, resolve_place
     from planner.layers.passage_closures import closure_for
@@ -283,11 +284,14 @@ def _print_closed(origin, date) -> None:
     when = to_datetime(date) if date is not None else None
     shut: dict[str, list[str]] = {}
     for pid in facilities(kind="port").index:
-        c, _, _ = closure_for(None, origin, resolve_place(pid), when)
+        c, _, _ = closure_for(nation, origin, resolve_place(pid), when)
         if c is not None and c.severity == "error":
             shut.setdefault(c.text, []).append(pid)
+    who = f"a warship of {nation}" if nation else "a warship"
     for text, ids in shut.items():
-        print(f"not reachable by a warship at any range: {', '.join(ids)} ({text})")
+        names = ", ".join(ids) if len(ids) <= 10 else (
+            f"{len(ids)} ports ({', '.join(ids[:5])}, ...)")
+        print(f"not reachable by {who} at any range: {names} ({text})")
 
 
 def cmd_facilities(args) -> int:

@@ -222,6 +222,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="sea: speed for the NSR entry times (default 14 kn)")
     rc.add_argument("--escort", action="store_true",
                     help="sea: NSR stretches sailed under icebreaker escort")
+    rc.add_argument("--nation", default=None, type=_country,
+                    help="flag (ISO3): the passage closures (warships) and airspace closures "
+                         "(aircraft) for that nation; without it, the rows for every nation")
     rc.add_argument("-o", "--output", type=_output, help="write a map of the reachable area")
     _map_output_options(rc)
     rc.add_argument("--format", choices=("table", "csv", "json"), default="table")
