@@ -51,7 +51,7 @@ def sea_route(origin, destination, *args, ice_calendar=None, **kwargs):
     from planner.core.units import to_datetime
     from planner.layers.catalogue import resolve_place
     from planner.layers.nsr_rules import ice_calendar_in_force
-    from planner.layers.passage_closures import closure_for
+    from planner.layers.passage_closures import closure_for, closure_note
     from planner.routing.sea import sea_route as _sea_route
 
     with ice_calendar_in_force(ice_calendar):
@@ -63,6 +63,4 @@ def sea_route(origin, destination, *args, ice_calendar=None, **kwargs):
     if shut is None:
         return route
     return replace(route, notes=route.notes + (
-        f"{shut.severity}: a warship{' of ' + str(nation).upper() if nation else ''} may not "
-        f"make this passage ({'entering' if shut.direction == 'enter' else 'leaving'} the "
-        f"Black Sea): {shut.text}",))
+        closure_note(shut, str(nation).upper() if nation else None),))

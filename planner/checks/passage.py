@@ -21,11 +21,10 @@ import pandas as pd
 from planner.checks.registry import CheckContext, register
 from planner.core.units import fmt_minute, to_datetime
 from planner.layers.geodesy import geodesic_km_many
-from planner.layers.passage_closures import closure_for, closures, direction
+from planner.layers.passage_closures import WATER_NAMES, closure_for, closures, direction
 from planner.layers.straits import STRAITS
 from planner.model.findings import Finding
 
-_WATER_NAMES = {"black-sea": "the Black Sea"}
 _STRAITS = {s.key: s for s in STRAITS}
 _WAYS = {"enter": "enters", "leave": "leaves"}
 
@@ -70,10 +69,10 @@ def passage_findings(plan, schedule) -> list[Finding]:
         out.append(Finding(
             "TERRITORIAL_SEA", closure.severity,
             f"{asset.id} ({asset.nation}) on {frm.at} -> {to.at} {_WAYS[closure.direction]} "
-            f"{_WATER_NAMES[closure.behind]} by {strait.name} (reaching them "
+            f"{WATER_NAMES[closure.behind]} by {strait.name} (reaching them "
             f"{fmt_minute(start)}): {closure.text}; no other sea way leads "
             f"{'into' if closure.direction == 'enter' else 'out of'} "
-            f"{_WATER_NAMES[closure.behind]}",
+            f"{WATER_NAMES[closure.behind]}",
             host=strait.states[0], nation=asset.nation, start=start, end=end,
             assets=[asset.id], leg=i, facility=to.at, lat=lat, lon=lon,
             extra={"rule": closure.rule, "strait": closure.passage, "closed_by": strait.states[0],

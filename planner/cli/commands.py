@@ -179,10 +179,9 @@ def cmd_route(args) -> int:
     for note in route.notes:
         print(f"note: {note}")
     if closed is not None:
-        print(f"{closed.severity}: a warship{' of ' + args.nation if args.nation else ''} "
-              f"may not make this passage ("
-              f"{'entering' if closed.direction == 'enter' else 'leaving'} the Black Sea): "
-              f"{closed.text}")
+        from planner.layers.passage_closures import closure_note
+
+        print(closure_note(closed, args.nation))
     return EXIT_OK
 
 

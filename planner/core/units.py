@@ -8,6 +8,7 @@ datetimes or pandas Timestamps.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import numpy as np
@@ -71,6 +72,22 @@ def utc_day(text: str) -> dt.datetime | None:
     """``YYYY-MM-DD`` (a data file's date) as UTC midnight; blank gives None."""
     text = text.strip()
     return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC) if text else None
+
+
+def in_force(start: dt.datetime, end: dt.datetime | None, t_s: float | None
+             ) -> tuple[bool, float, float]:
+    """Whether a row in force from ``start`` to ``end`` (exclusive; None: open) holds at
+    ``t_s`` (epoch seconds; None: "now and later", so only an open row holds), and the window
+    (lo, hi) of times around ``t_s`` with the same answer."""
+    start_s = start.timestamp()
+    end_s = end.timestamp() if end is not None else math.inf
+    if t_s is None:
+        return end_s == math.inf, -math.inf, math.inf
+    if t_s < start_s:
+        return False, -math.inf, start_s
+    if t_s >= end_s:
+        return False, end_s, math.inf
+    return True, start_s, end_s
 
 
 def utc_midnight(d: dt.date) -> dt.datetime:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from planner.core.caches import once
 from planner.core.paths import geodata_path
-from planner.core.units import utc_day
+from planner.core.units import in_force, utc_day
 
 CLOSURES_FILE = "airspace_closures.csv"
 
@@ -62,17 +62,9 @@ def closed_to(nation: str | None, when: dt.datetime | None
     for c in air_closures():
         if nation not in c.nations:
             continue
-        start_s = c.start.timestamp()
-        end_s = c.end.timestamp() if c.end is not None else math.inf
-        if t_s is None:
-            if end_s == math.inf:
-                out.append(c)
-        elif t_s < start_s:
-            hi = min(hi, start_s)
-        elif t_s >= end_s:
-            lo = max(lo, end_s)
-        else:
-            lo, hi = max(lo, start_s), min(hi, end_s)
+        active, c_lo, c_hi = in_force(c.start, c.end, t_s)
+        lo, hi = max(lo, c_lo), min(hi, c_hi)
+        if active:
             out.append(c)
     return tuple(out), lo, hi
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from planner.core.caches import cached, once
 from planner.core.paths import geodata_path
-from planner.core.units import utc_day
+from planner.core.units import in_force, utc_day
 
 CLOSURES_FILE = "passage_closures.csv"
 
@@ -90,16 +90,18 @@ def behind_many(water: str, lats, lons):
     return out
 
 
-def shut_side(nation: str | None, origin, when: dt.datetime | None) -> dict[str, bool]:
-    """For each water behind a passage: True when a warship of ``nation`` at ``origin``
-    may not cross to the other side at ``when`` (an ``error`` closure: entering it from
-    outside, or leaving it from inside)."""
+def shut_side(nation: str | None, lat: float, lon: float, when: dt.datetime | None
+              ) -> dict[str, bool]:
+    """For each water behind a passage: True when a warship of ``nation`` at (``lat``,
+    ``lon``) may not cross to the other side at ``when`` (an ``error`` closure: entering it
+    from outside, or leaving it from inside)."""
     out = {}
+    here = _Point(lat, lon)
     for w in _waters():
         x0, y0, x1, y1 = BEHIND[w][0]
         inside = _Point((y0 + y1) / 2, (x0 + x1) / 2)
-        other = _Point(0.0, 0.0) if behind(w, origin.lat, origin.lon) else inside
-        c, _, _ = closure_for(nation, origin, other, when)
+        other = _Point(0.0, 0.0) if behind(w, lat, lon) else inside
+        c, _, _ = closure_for(nation, here, other, when)
         out[w] = c is not None and c.severity == "error"
     return out
 
@@ -108,6 +110,18 @@ def shut_side(nation: str | None, origin, when: dt.datetime | None) -> dict[str,
 class _Point:
     lat: float
     lon: float
+
+
+#: How each water behind a passage is named in a message.
+WATER_NAMES = {"black-sea": "the Black Sea"}
+
+
+def closure_note(closure: Closure, nation: str | None) -> str:
+    """The line ``relos route`` prints and ``sea_route`` notes for a way a warship of
+    ``nation`` may not (or only under the coastal state's judgement) make."""
+    way = "entering" if closure.direction == "enter" else "leaving"
+    return (f"{closure.severity}: a warship{' of ' + nation if nation else ''} may not make "
+            f"this passage ({way} {WATER_NAMES[closure.behind]}): {closure.text}")
 
 
 @once("layers.passage_closures._waters")
@@ -145,23 +159,12 @@ def closure_for(nation: str | None, a, b, when: dt.datetime | None
         if not c.nations and any(o.nations and nation in o.nations and o.passage == c.passage
                                  and o.direction == c.direction for o in closures()):
             continue
-        start_s = c.start.timestamp()
-        end_s = c.end.timestamp() if c.end is not None else math.inf
-        if t_s is None:
-            active = end_s == math.inf
-        elif t_s < start_s:
-            hi = min(hi, start_s)
-            active = False
-        elif t_s >= end_s:
-            lo = max(lo, end_s)
-            active = False
-        else:
-            lo, hi = max(lo, start_s), min(hi, end_s)
-            active = True
+        active, c_lo, c_hi = in_force(c.start, c.end, t_s)
+        lo, hi = max(lo, c_lo), min(hi, c_hi)
         if active and (found is None or (found.severity != "error" and c.severity == "error")):
             found = c
     return found, lo, hi
 
 
-__all__ = ["BLACK_SEA_BOXES", "Closure", "behind", "behind_many", "closure_for", "closures",
-           "direction", "shut_side"]
+__all__ = ["BLACK_SEA_BOXES", "WATER_NAMES", "Closure", "behind", "behind_many", "closure_for",
+           "closure_note", "closures", "direction", "shut_side"]

@@ -3,8 +3,6 @@ reachable area (sea: network isochrone; air: geodesic range ring)."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -216,7 +214,7 @@ def sea_area(lat: float, lon: float, range_km: float, *, ice_class: str | None =
     mask = avoid_mask(avoid)
     ok = (net.mask & mask) == 0
     when = to_datetime(date) if date is not None else None
-    for water, shut in shut_side(nation, SimpleNamespace(lat=lat, lon=lon), when).items():
+    for water, shut in shut_side(nation, lat, lon, when).items():
         if shut:
             side = behind_many(water, net.lat, net.lon)
             if not behind(water, lat, lon):
